@@ -1,0 +1,87 @@
+use scangate_types::Package;
+use std::collections::BTreeMap;
+
+/// Folds repeated declarations of one package in one file (nested copies, a file included twice)
+/// into one package with every location, and sorts by location.
+pub fn merge(packages: Vec<Package>) -> Vec<Package> {
+    let mut by_key: BTreeMap<(String, String), Package> = BTreeMap::new();
+    for package in packages {
+        let key = (package.location().path.clone(), package.purl.clone());
+        match by_key.get_mut(&key) {
+            Some(existing) => fold(existing, package),
+            None => {
+                by_key.insert(key, package);
+            }
+        }
+    }
+    let mut merged: Vec<Package> = by_key.into_values().collect();
+    for package in &mut merged {
+        package.locations.sort();
+        package.locations.dedup();
+    }
+    merged.sort_by(|a, b| {
+        (a.location(), &a.name, &a.version).cmp(&(b.location(), &b.name, &b.version))
+    });
+    merged
+}
+
+fn fold(into: &mut Package, other: Package) {
+    into.locations.extend(other.locations);
+    // The strongest claim wins: direct over transitive, a shipped scope over dev or test.
+    into.relationship = into.relationship.min(other.relationship);
+    into.scope = match (into.scope, other.scope) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
+    into.requirement = into.requirement.take().or(other.requirement);
+    for license in other.licenses {
+        if !into.licenses.contains(&license) {
+            into.licenses.push(license);
+        }
+    }
+    for dep in other.depends_on {
+        if !into.depends_on.contains(&dep) {
+            into.depends_on.push(dep);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use scangate_types::{Ecosystem, Location, Relationship, Scope};
+
+    fn pkg(name: &str, line: u32, rel: Relationship, scope: Option<Scope>) -> Package {
+        let mut p = Package::new(
+            Ecosystem::Npm,
+            name,
+            Some("1.0.0".into()),
+            Location::new("package-lock.json", Some(line)),
+        )
+        .with_relationship(rel);
+        p.scope = scope;
+        p
+    }
+
+    #[test]
+    fn repeated_declarations_fold_into_one() {
+        let merged = merge(vec![
+            pkg("b", 30, Relationship::Transitive, Some(Scope::Dev)),
+            pkg("a", 20, Relationship::Unknown, None),
+            pkg("b", 10, Relationship::Direct, Some(Scope::Prod)),
+        ]);
+        assert_eq!(merged.len(), 2);
+        assert_eq!(merged[0].name, "b");
+        assert_eq!(
+            merged[0]
+                .locations
+                .iter()
+                .map(|l| l.line.unwrap())
+                .collect::<Vec<_>>(),
+            [10, 30]
+        );
+        assert_eq!(merged[0].relationship, Relationship::Direct);
+        assert_eq!(merged[0].scope, Some(Scope::Prod));
+        assert_eq!(merged[1].name, "a");
+    }
+}

@@ -1,0 +1,9 @@
+//! Shared helpers for catalogers: parsing with errors that name a line, and finding the line
+//! of a declaration in formats whose parsers do not report positions.
+
+pub mod json;
+pub mod lines;
+pub mod toml;
+pub mod yaml;
+
+pub use lines::LineIndex;

@@ -1,0 +1,51 @@
+//! Test helpers: scan a fixture folder with the whole registry and render packages as rows.
+
+use scangate_fsview::{DirView, SkipRules};
+use scangate_types::{Inventory, Package};
+use std::path::PathBuf;
+
+/// The path of `fixtures/<rel>`.
+pub fn fixture(rel: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures")
+        .join(rel)
+}
+
+/// Scans `fixtures/<rel>` with every registered cataloger, as `scangate fs` would.
+pub fn scan_fixture(rel: &str) -> Inventory {
+    let view = DirView::new(
+        &fixture(rel),
+        scangate_fsview::DEFAULT_MAX_FILE_SIZE,
+        SkipRules::default(),
+    )
+    .unwrap_or_else(|err| panic!("fixture {rel}: {err}"));
+    crate::scan(&view, crate::registry::all())
+}
+
+/// `name version relationship scope path:line`, one package per row; a requirement shows as
+/// `req:<range>` in place of the version, a missing scope as `-`.
+pub fn row(p: &Package) -> String {
+    let version = match (&p.version, &p.requirement) {
+        (Some(v), _) => v.clone(),
+        (None, Some(r)) => format!("req:{r}"),
+        (None, None) => "-".to_string(),
+    };
+    let scope = p
+        .scope
+        .map_or("-".to_string(), |s| format!("{s:?}").to_lowercase());
+    let relationship = format!("{:?}", p.relationship).to_lowercase();
+    format!(
+        "{} {version} {relationship} {scope} {}",
+        p.name,
+        p.location()
+    )
+}
+
+pub fn rows(inventory: &Inventory) -> Vec<String> {
+    inventory.packages.iter().map(row).collect()
+}
+
+/// Issues rendered as `path:line: message`.
+pub fn issues(inventory: &Inventory) -> Vec<String> {
+    inventory.issues.iter().map(ToString::to_string).collect()
+}

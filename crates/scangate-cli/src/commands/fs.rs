@@ -1,0 +1,23 @@
+//! `scangate fs PATH`: the packages every lockfile and manifest in a source tree declares.
+
+use super::output;
+use crate::cli::FsArgs;
+use crate::exit;
+use anyhow::Context as _;
+use scangate_fsview::{DirView, SkipRules};
+use scangate_types::{ScanResult, ScanTarget};
+use std::process::ExitCode;
+
+pub fn run(args: FsArgs) -> anyhow::Result<ExitCode> {
+    let skip = SkipRules::new(&args.skip_dirs, &args.skip_files, args.include_installed)
+        .context("invalid --skip-dirs or --skip-files glob")?;
+    let view = DirView::new(&args.path, args.max_file_size, skip)
+        .with_context(|| format!("cannot scan {}", args.path.display()))?;
+    let inventory = scangate_catalog::scan(&view, scangate_catalog::registry::all());
+    let target = ScanTarget {
+        kind: "filesystem".to_string(),
+        name: args.path.display().to_string(),
+    };
+    output::emit(&ScanResult::new(target, inventory), &args.output)?;
+    Ok(exit::ok())
+}

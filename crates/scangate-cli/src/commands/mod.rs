@@ -1,0 +1,2 @@
+pub mod fs;
+mod output;

@@ -1,0 +1,22 @@
+//! `scangate`: scan a target, list its packages, report.
+
+mod cli;
+mod commands;
+mod exit;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    let outcome = match cli.command {
+        cli::Command::Fs(args) => commands::fs::run(args),
+    };
+    match outcome {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("scangate: error: {err:#}");
+            exit::cannot_run()
+        }
+    }
+}

@@ -1,0 +1,232 @@
+//! CycloneDX 1.6 JSON: components with purls, licences and the file:line of each declaration
+//! (`evidence.occurrences`), and the dependency graph.
+
+use packageurl::PackageUrl;
+use scangate_types::{Package, Relationship, ScanResult, Scope};
+use serde::Serialize;
+use std::collections::HashMap;
+use std::io::{self, Write};
+use std::str::FromStr;
+
+pub fn write(result: &ScanResult, out: &mut dyn Write) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &document(result))?;
+    writeln!(out)
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Bom {
+    bom_format: &'static str,
+    spec_version: &'static str,
+    serial_number: String,
+    version: u32,
+    metadata: Metadata,
+    components: Vec<Component>,
+    dependencies: Vec<Dependency>,
+}
+
+#[derive(Serialize)]
+struct Metadata {
+    timestamp: String,
+    tools: Tools,
+    component: Component,
+}
+
+#[derive(Serialize)]
+struct Tools {
+    components: Vec<Component>,
+}
+
+#[derive(Serialize, Default)]
+struct Component {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    #[serde(rename = "bom-ref", skip_serializing_if = "String::is_empty")]
+    bom_ref: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    group: Option<String>,
+    name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    version: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scope: Option<&'static str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    licenses: Vec<serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    purl: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    properties: Vec<Property>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    evidence: Option<Evidence>,
+}
+
+#[derive(Serialize)]
+struct Property {
+    name: &'static str,
+    value: String,
+}
+
+#[derive(Serialize)]
+struct Evidence {
+    occurrences: Vec<Occurrence>,
+}
+
+#[derive(Serialize)]
+struct Occurrence {
+    location: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<u32>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Dependency {
+    #[serde(rename = "ref")]
+    reference: String,
+    depends_on: Vec<String>,
+}
+
+/// A reference unique in the document: the same purl may be declared by several files.
+pub fn bom_ref(package: &Package) -> String {
+    format!("{}#{}", package.purl, package.location().path)
+}
+
+fn document(result: &ScanResult) -> Bom {
+    let packages = &result.inventory.packages;
+    let root_ref = format!("scangate-target:{}", result.target.name);
+    let by_file_purl: HashMap<(&str, &str), String> = packages
+        .iter()
+        .map(|p| ((p.location().path.as_str(), p.purl.as_str()), bom_ref(p)))
+        .collect();
+
+    let mut dependencies = vec![Dependency {
+        reference: root_ref.clone(),
+        depends_on: packages
+            .iter()
+            .filter(|p| p.relationship == Relationship::Direct)
+            .map(bom_ref)
+            .collect(),
+    }];
+    dependencies.extend(packages.iter().map(|p| {
+        Dependency {
+            reference: bom_ref(p),
+            depends_on: p
+                .depends_on
+                .iter()
+                .filter_map(|purl| {
+                    by_file_purl
+                        .get(&(p.location().path.as_str(), purl.as_str()))
+                        .cloned()
+                })
+                .collect(),
+        }
+    }));
+
+    Bom {
+        bom_format: "CycloneDX",
+        spec_version: "1.6",
+        serial_number: format!("urn:uuid:{}", uuid::Uuid::new_v4()),
+        version: 1,
+        metadata: Metadata {
+            timestamp: humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string(),
+            tools: Tools {
+                components: vec![Component {
+                    kind: "application",
+                    name: result.tool.name.clone(),
+                    version: Some(result.tool.version.clone()),
+                    ..Component::default()
+                }],
+            },
+            component: Component {
+                kind: if result.target.kind == "image" {
+                    "container"
+                } else {
+                    "application"
+                },
+                bom_ref: root_ref,
+                name: result.target.name.clone(),
+                ..Component::default()
+            },
+        },
+        components: packages.iter().map(component).collect(),
+        dependencies,
+    }
+}
+
+fn component(package: &Package) -> Component {
+    let (group, name) = match PackageUrl::from_str(&package.purl) {
+        Ok(purl) => (purl.namespace().map(str::to_owned), purl.name().to_owned()),
+        Err(_) => (None, package.name.clone()),
+    };
+    let mut properties = vec![
+        Property {
+            name: "scangate:ecosystem",
+            value: package.ecosystem.as_str().to_string(),
+        },
+        Property {
+            name: "scangate:relationship",
+            value: format!("{:?}", package.relationship).to_lowercase(),
+        },
+    ];
+    if let Some(scope) = package.scope {
+        properties.push(Property {
+            name: "scangate:scope",
+            value: format!("{scope:?}").to_lowercase(),
+        });
+    }
+    if let Some(requirement) = &package.requirement {
+        properties.push(Property {
+            name: "scangate:requirement",
+            value: requirement.clone(),
+        });
+    }
+    Component {
+        kind: "library",
+        bom_ref: bom_ref(package),
+        group,
+        name,
+        version: package.version.clone(),
+        scope: package.scope.map(cyclonedx_scope),
+        licenses: licenses(&package.licenses),
+        purl: Some(package.purl.clone()),
+        properties,
+        evidence: Some(Evidence {
+            occurrences: package
+                .locations
+                .iter()
+                .map(|l| Occurrence {
+                    location: l.path.clone(),
+                    line: l.line,
+                })
+                .collect(),
+        }),
+    }
+}
+
+fn cyclonedx_scope(scope: Scope) -> &'static str {
+    match scope {
+        Scope::Prod | Scope::Runtime | Scope::Provided => "required",
+        Scope::Optional | Scope::Peer => "optional",
+        Scope::Dev | Scope::Test | Scope::Build => "excluded",
+    }
+}
+
+/// SPDX ids as `license.id`, expressions as `expression`, anything else as `license.name`.
+/// CycloneDX allows one expression or a list of licences, never both.
+fn licenses(declared: &[String]) -> Vec<serde_json::Value> {
+    use serde_json::json;
+    let is_expression =
+        |s: &str| spdx::license_id(s).is_none() && spdx::Expression::parse(s).is_ok();
+    if let [only] = declared
+        && is_expression(only)
+    {
+        return vec![json!({ "expression": only })];
+    }
+    declared
+        .iter()
+        .map(|license| match spdx::license_id(license) {
+            Some(id) => json!({ "license": { "id": id.name } }),
+            None => json!({ "license": { "name": license } }),
+        })
+        .collect()
+}

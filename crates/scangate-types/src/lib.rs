@@ -1,0 +1,16 @@
+//! Plain data types shared by every scangate stage.
+//!
+//! Nothing here does I/O: catalogers produce [`Package`]s, the scan merges them into an
+//! [`Inventory`], and reports read a [`ScanResult`].
+
+mod ecosystem;
+mod inventory;
+mod package;
+mod purl;
+
+pub use ecosystem::Ecosystem;
+pub use inventory::{
+    FileIssue, Inventory, IssueLevel, SCHEMA_VERSION, ScanResult, ScanTarget, ScannedFile, Tool,
+};
+pub use package::{Location, Origin, Package, Relationship, Scope};
+pub use purl::purl_for;

@@ -1,0 +1,179 @@
+use crate::{Ecosystem, purl_for};
+use serde::{Deserialize, Serialize};
+
+/// One package declared or locked by a file in the scanned target.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Package {
+    pub ecosystem: Ecosystem,
+    /// The name as the ecosystem spells it (`@scope/name`, `group:artifact`, module path, ...).
+    pub name: String,
+    /// The exact resolved version; `None` when the file only declares a requirement.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// The declared requirement when no exact version is known (`^1.2.0`, `>=2,<3`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub requirement: Option<String>,
+    pub purl: String,
+    /// Where the package is declared; the first entry is the primary location.
+    pub locations: Vec<Location>,
+    pub relationship: Relationship,
+    /// `None` where the format does not record a scope.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<Scope>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub licenses: Vec<String>,
+    pub origin: Origin,
+    /// purls of the packages this one depends on, within the same file.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub depends_on: Vec<String>,
+}
+
+impl Package {
+    /// A package found at `path:line`, with defaults (no scope, registry origin, relationship unknown).
+    pub fn new(
+        ecosystem: Ecosystem,
+        name: impl Into<String>,
+        version: Option<String>,
+        location: Location,
+    ) -> Package {
+        let name = name.into();
+        let purl = purl_for(ecosystem, &name, version.as_deref());
+        Package {
+            ecosystem,
+            name,
+            version,
+            requirement: None,
+            purl,
+            locations: vec![location],
+            relationship: Relationship::Unknown,
+            scope: None,
+            licenses: Vec::new(),
+            origin: Origin::Registry,
+            depends_on: Vec::new(),
+        }
+    }
+
+    pub fn with_relationship(mut self, relationship: Relationship) -> Package {
+        self.relationship = relationship;
+        self
+    }
+
+    pub fn with_scope(mut self, scope: Scope) -> Package {
+        self.scope = Some(scope);
+        self
+    }
+
+    pub fn with_requirement(mut self, requirement: impl Into<String>) -> Package {
+        self.requirement = Some(requirement.into());
+        self
+    }
+
+    pub fn with_origin(mut self, origin: Origin) -> Package {
+        self.origin = origin;
+        self
+    }
+
+    pub fn with_licenses(mut self, licenses: Vec<String>) -> Package {
+        self.licenses = licenses;
+        self
+    }
+
+    /// Records a dependency edge to `name@version` of the same ecosystem.
+    pub fn depends_on(&mut self, name: &str, version: Option<&str>) {
+        let purl = purl_for(self.ecosystem, name, version);
+        if !self.depends_on.contains(&purl) {
+            self.depends_on.push(purl);
+        }
+    }
+
+    /// The primary location.
+    pub fn location(&self) -> &Location {
+        &self.locations[0]
+    }
+}
+
+/// A file and, where known, the 1-based line of the declaration.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Location {
+    /// Path relative to the scan root, `/`-separated.
+    pub path: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+}
+
+impl Location {
+    pub fn new(path: impl Into<String>, line: Option<u32>) -> Location {
+        Location {
+            path: path.into(),
+            line,
+        }
+    }
+}
+
+impl std::fmt::Display for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{line}", self.path),
+            None => f.write_str(&self.path),
+        }
+    }
+}
+
+/// How the package relates to the project that declares it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Relationship {
+    /// Named by the project's own manifest.
+    Direct,
+    /// Pulled in by another dependency.
+    Transitive,
+    /// The file does not say.
+    Unknown,
+}
+
+/// The dependency scope, where the format records one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    /// Needed at run time (npm `dependencies`, Maven `compile`, Pipfile `default`, ...).
+    Prod,
+    /// Maven/Gradle `runtime`: not needed to compile, needed to run.
+    Runtime,
+    /// Supplied by the environment (Maven `provided`/`system`, Gradle `compileOnly`).
+    Provided,
+    /// npm `optionalDependencies`, Python extras, Cargo optional features.
+    Optional,
+    /// npm `peerDependencies`.
+    Peer,
+    /// Development only (npm `devDependencies`, Pipfile `develop`, Composer `packages-dev`).
+    Dev,
+    /// Tests only (Maven/Gradle `test`).
+    Test,
+    /// Build tooling only (Cargo build-dependencies, Gradle plugins).
+    Build,
+}
+
+impl Scope {
+    /// Whether a package in this scope ends up in what the project ships.
+    pub fn is_shipped(self) -> bool {
+        matches!(self, Scope::Prod | Scope::Runtime | Scope::Optional)
+    }
+}
+
+/// Where the package's code comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase")]
+pub enum Origin {
+    /// The ecosystem's package registry (or a mirror of it).
+    Registry,
+    /// A git repository at a revision.
+    Git {
+        url: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        rev: Option<String>,
+    },
+    /// A local path outside the registry.
+    Path { path: String },
+    /// A direct archive URL.
+    Url { url: String },
+}
