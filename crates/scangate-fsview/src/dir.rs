@@ -138,7 +138,10 @@ impl FileView for DirView {
                     Err(err) => {
                         let (path, message) = describe_walk_error(&err);
                         let rel = path.and_then(|p| self.relative(&p)).unwrap_or_default();
-                        push(&issues, rel, &message);
+                        // A broken link is only worth a word when it names a file we wanted.
+                        if is_loop(&err) || wanted(&rel) {
+                            push(&issues, rel, &message);
+                        }
                     }
                 }
                 WalkState::Continue
@@ -205,6 +208,16 @@ fn push(issues: &Mutex<Vec<FileIssue>>, path: String, message: &str) {
     });
 }
 
+fn is_loop(err: &ignore::Error) -> bool {
+    match err {
+        ignore::Error::WithPath { err, .. }
+        | ignore::Error::WithDepth { err, .. }
+        | ignore::Error::WithLineNumber { err, .. } => is_loop(err),
+        ignore::Error::Loop { .. } => true,
+        _ => false,
+    }
+}
+
 fn describe_walk_error(err: &ignore::Error) -> (Option<PathBuf>, String) {
     match err {
         ignore::Error::WithPath { path, err } => (Some(path.clone()), describe_walk_error(err).1),
@@ -215,6 +228,7 @@ fn describe_walk_error(err: &ignore::Error) -> (Option<PathBuf>, String) {
             Some(child.clone()),
             "symbolic link loop; not followed".to_string(),
         ),
+        ignore::Error::Io(err) => (None, format!("cannot read: {err}")),
         other => (None, other.to_string()),
     }
 }
@@ -261,6 +275,8 @@ mod tests {
         fs::create_dir(dir.path().join("loop")).unwrap();
         symlink("../loop", dir.path().join("loop/again")).unwrap();
         symlink("self.lock", dir.path().join("self.lock")).unwrap();
+        symlink("nowhere", dir.path().join("dangling.lock")).unwrap();
+        symlink("nowhere", dir.path().join("unwanted.txt")).unwrap();
         let v = view(dir.path());
         let walk = v.files(&|p| p.ends_with(".lock"));
         assert!(walk.files.is_empty(), "{:?}", walk.files);
@@ -269,9 +285,10 @@ mod tests {
             messages,
             [
                 "Cargo.lock: symbolic link leads outside the scan root; not read",
+                "dangling.lock: cannot read: No such file or directory (os error 2)",
                 "escape: symbolic link leads outside the scan root; not followed",
                 "loop/again: symbolic link loop; not followed",
-                "self.lock: broken or looping symbolic link; not read",
+                "self.lock: cannot read: Too many levels of symbolic links (os error 40)",
             ]
         );
         assert!(matches!(v.read("Cargo.lock"), Err(ViewError::OutsideRoot)));
