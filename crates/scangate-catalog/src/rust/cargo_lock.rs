@@ -28,8 +28,7 @@ impl Cataloger for CargoLock {
         _ctx: &Context<'_>,
     ) -> Result<Catalogued, CatalogError> {
         let text = file.text()?;
-        let lockfile = Lockfile::from_str(text)
-            .map_err(|err| CatalogError::new(format!("invalid Cargo.lock: {err}")))?;
+        let lockfile = Lockfile::from_str(text).map_err(|err| describe_error(text, &err))?;
         let lines = package_lines(text);
 
         let direct: HashSet<(String, String)> = lockfile
@@ -71,6 +70,18 @@ impl Cataloger for CargoLock {
             })
             .collect::<Vec<_>>();
         Ok(packages.into())
+    }
+}
+
+/// A TOML syntax error names its line; anything else is a Cargo.lock that is valid TOML but not a
+/// valid lockfile, told on one line.
+fn describe_error(text: &str, err: &cargo_lock::Error) -> CatalogError {
+    match crate::support::toml::from_str::<toml::Table>(text) {
+        Err(syntax) => syntax,
+        Ok(_) => {
+            let message = err.to_string().lines().map(str::trim).collect::<Vec<_>>().join(" ");
+            CatalogError::new(format!("invalid Cargo.lock: {message}"))
+        }
     }
 }
 
