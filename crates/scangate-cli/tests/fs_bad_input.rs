@@ -20,9 +20,16 @@ source = "registry+https://registry.example.invalid/"
 "#;
 
 fn scangate(args: &[&str]) -> (i32, serde_json::Value, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_scangate")).args(args).output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_scangate"))
+        .args(args)
+        .output()
+        .unwrap();
     let json = serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null);
-    (out.status.code().unwrap(), json, String::from_utf8(out.stderr).unwrap())
+    (
+        out.status.code().unwrap(),
+        json,
+        String::from_utf8(out.stderr).unwrap(),
+    )
 }
 
 fn write(root: &Path, rel: &str, bytes: &[u8]) {
@@ -37,7 +44,11 @@ fn bad_files_are_reported_and_the_rest_of_the_scan_completes() {
     let root = dir.path();
     write(root, "good/Cargo.lock", GOOD_LOCK.as_bytes());
     write(root, "truncated/Cargo.lock", &GOOD_LOCK.as_bytes()[..120]);
-    write(root, "latin1/Cargo.lock", b"version = 3\n\n[[package]]\nname = \"caf\xe9\"\n");
+    write(
+        root,
+        "latin1/Cargo.lock",
+        b"version = 3\n\n[[package]]\nname = \"caf\xe9\"\n",
+    );
     // 200 MB, sparse: refused by size before a byte is read.
     let huge = fs::File::create(root.join("Cargo.lock")).unwrap();
     huge.set_len(200 * 1024 * 1024).unwrap();
@@ -53,7 +64,13 @@ fn bad_files_are_reported_and_the_rest_of_the_scan_completes() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|p| format!("{} {}", p["purl"].as_str().unwrap(), p["locations"][0]["path"].as_str().unwrap()))
+        .map(|p| {
+            format!(
+                "{} {}",
+                p["purl"].as_str().unwrap(),
+                p["locations"][0]["path"].as_str().unwrap()
+            )
+        })
         .collect();
     assert_eq!(packages, ["pkg:cargo/smallvec@1.6.0 good/Cargo.lock"]);
 
@@ -94,5 +111,8 @@ fn bad_files_are_reported_and_the_rest_of_the_scan_completes() {
 fn an_unreadable_target_exits_2_and_says_why() {
     let (code, _, stderr) = scangate(&["fs", "/nonexistent/scangate-target"]);
     assert_eq!(code, 2);
-    assert_eq!(stderr, "scangate: error: cannot scan /nonexistent/scangate-target: No such file or directory (os error 2)\n");
+    assert_eq!(
+        stderr,
+        "scangate: error: cannot scan /nonexistent/scangate-target: No such file or directory (os error 2)\n"
+    );
 }

@@ -79,7 +79,12 @@ fn describe_error(text: &str, err: &cargo_lock::Error) -> CatalogError {
     match crate::support::toml::from_str::<toml::Table>(text) {
         Err(syntax) => syntax,
         Ok(_) => {
-            let message = err.to_string().lines().map(str::trim).collect::<Vec<_>>().join(" ");
+            let message = err
+                .to_string()
+                .lines()
+                .map(str::trim)
+                .collect::<Vec<_>>()
+                .join(" ");
             CatalogError::new(format!("invalid Cargo.lock: {message}"))
         }
     }

@@ -1,0 +1,67 @@
+//! `scangate-bench`: generates a target and measures scangate over it.
+//!
+//! The scan runs in a child process of its own so that peak memory is the scan's alone.
+
+mod generate;
+mod measure;
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(about = "scangate benchmarks; see bench/README.md")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Source-tree inventory: a monorepo with lockfiles and manifests of every format.
+    Fs {
+        /// Where the monorepo is generated (reused when its parameters match).
+        #[arg(long, default_value = "bench/data/monorepo")]
+        data: PathBuf,
+        /// Lockfiles and manifests to generate.
+        #[arg(long, default_value_t = 2000)]
+        files: usize,
+        /// Packages declared by each file.
+        #[arg(long, default_value_t = 100)]
+        per_file: usize,
+        /// Timed runs; the report gives each and the median.
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+    },
+    /// Internal: one measured scan, printed as one line of figures.
+    #[command(hide = true)]
+    ScanOnce { path: PathBuf },
+}
+
+fn main() -> anyhow::Result<()> {
+    match Cli::parse().command {
+        Command::Fs {
+            data,
+            files,
+            per_file,
+            runs,
+        } => {
+            let stamp = data.join(".params");
+            let params = format!("{files} {per_file}");
+            if std::fs::read_to_string(&stamp).ok().as_deref() != Some(params.as_str()) {
+                if data.exists() {
+                    std::fs::remove_dir_all(&data)
+                        .with_context(|| format!("cannot clear {}", data.display()))?;
+                }
+                let entries = generate::monorepo(&data, files, per_file)?;
+                std::fs::write(&stamp, &params)?;
+                println!(
+                    "generated {files} files declaring {entries} packages in {}",
+                    data.display()
+                );
+            }
+            measure::report(&data, runs)
+        }
+        Command::ScanOnce { path } => measure::scan_once(&path),
+    }
+}
