@@ -12,6 +12,7 @@ mod scan;
 pub mod support;
 
 mod golang;
+mod ruby;
 mod rust;
 
 pub use cataloger::{CatalogError, Cataloger, Catalogued, Context, Diagnostic, SourceFile};

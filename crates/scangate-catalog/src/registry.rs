@@ -1,7 +1,7 @@
 //! Every cataloger scangate runs. Adding a format: one file, its fixtures, one line here.
 
 use crate::Cataloger;
-use crate::{golang, rust};
+use crate::{golang, ruby, rust};
 
 /// All catalogers that read declarations in a source tree.
 pub fn all() -> &'static [&'static dyn Cataloger] {
@@ -9,5 +9,6 @@ pub fn all() -> &'static [&'static dyn Cataloger] {
         &rust::CargoLock,
         &golang::GoMod,
         &golang::GoSum,
+        &ruby::GemfileLock,
     ]
 }
