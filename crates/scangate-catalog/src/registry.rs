@@ -1,7 +1,7 @@
 //! Every cataloger scangate runs. Adding a format: one file, its fixtures, one line here.
 
 use crate::Cataloger;
-use crate::{golang, ruby, rust};
+use crate::{golang, php, ruby, rust};
 
 /// All catalogers that read declarations in a source tree.
 pub fn all() -> &'static [&'static dyn Cataloger] {
@@ -10,5 +10,6 @@ pub fn all() -> &'static [&'static dyn Cataloger] {
         &golang::GoMod,
         &golang::GoSum,
         &ruby::GemfileLock,
+        &php::ComposerLock,
     ]
 }
