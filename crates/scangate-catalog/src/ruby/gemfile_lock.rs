@@ -1,4 +1,4 @@
-//! `Gemfile.lock`, read line by line as Bundler writes it.
+//! `Gemfile.lock` (or `gems.locked`), read line by line as Bundler writes it.
 //!
 //! Source sections (`GEM`, `GIT`, `PATH`) list their gems under `specs:` at four spaces, each
 //! gem's own dependencies at six. A gem locked for several platforms (`nokogiri
