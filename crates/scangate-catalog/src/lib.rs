@@ -11,6 +11,9 @@ pub mod registry;
 mod scan;
 pub mod support;
 
+mod golang;
+mod php;
+mod ruby;
 mod rust;
 
 pub use cataloger::{CatalogError, Cataloger, Catalogued, Context, Diagnostic, SourceFile};

@@ -1,0 +1,5 @@
+//! Ruby: Gemfile.lock.
+
+mod gemfile_lock;
+
+pub use gemfile_lock::GemfileLock;
