@@ -12,6 +12,7 @@ mod scan;
 pub mod support;
 
 mod golang;
+mod javascript;
 mod php;
 mod ruby;
 mod rust;

@@ -1,7 +1,7 @@
 //! Every cataloger scangate runs. Adding a format: one file, its fixtures, one line here.
 
 use crate::Cataloger;
-use crate::{golang, php, ruby, rust};
+use crate::{golang, javascript, php, ruby, rust};
 
 /// All catalogers that read declarations in a source tree.
 pub fn all() -> &'static [&'static dyn Cataloger] {
@@ -11,5 +11,7 @@ pub fn all() -> &'static [&'static dyn Cataloger] {
         &golang::GoSum,
         &ruby::GemfileLock,
         &php::ComposerLock,
+        &javascript::PackageLock,
+        &javascript::PackageJson,
     ]
 }

@@ -24,24 +24,33 @@ pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, CatalogError> {
 /// The line of every key of the object found at `parent` (a path of object keys from the
 /// document root). The first occurrence of a key wins. Meant to run after a successful parse.
 pub fn key_lines(text: &str, parent: &[&str]) -> HashMap<String, u32> {
+    let mut lines = HashMap::new();
+    visit_keys(text, |parents, key, line| {
+        if parents.len() == parent.len() && parents.iter().zip(parent).all(|(a, b)| a == b) {
+            lines.entry(key.to_string()).or_insert(line);
+        }
+    });
+    lines
+}
+
+/// Calls `visit(parents, key, line)` for every key of every object outside arrays, in document
+/// order; `parents` are the keys leading from the root to the object that holds `key`. One pass
+/// over the text, for formats whose entries nest (npm's lockfile v1). Meant to run after a
+/// successful parse.
+pub fn visit_keys(text: &str, mut visit: impl FnMut(&[String], &str, u32)) {
     struct Frame {
-        key: Option<String>,
         is_object: bool,
+        /// Whether opening it pushed a key onto `parents`.
+        named: bool,
     }
     let bytes = text.as_bytes();
-    let mut lines = HashMap::new();
     let mut stack: Vec<Frame> = Vec::new();
+    let mut parents: Vec<String> = Vec::new();
+    let mut arrays = 0usize;
     let mut pending_key: Option<String> = None;
     let mut expecting_key = false;
     let mut line = 1u32;
     let mut i = 0;
-    let at_parent = |stack: &[Frame]| {
-        stack.len() == parent.len() + 1
-            && stack[1..]
-                .iter()
-                .zip(parent)
-                .all(|(frame, want)| frame.key.as_deref() == Some(*want))
-    };
     while i < bytes.len() {
         match bytes[i] {
             b'\n' => line += 1,
@@ -51,25 +60,31 @@ pub fn key_lines(text: &str, parent: &[&str]) -> HashMap<String, u32> {
                 while i < bytes.len() && bytes[i] != b'"' {
                     i += if bytes[i] == b'\\' { 2 } else { 1 };
                 }
-                let raw = &text[start..i.min(bytes.len())];
-                if expecting_key && stack.last().is_some_and(|f| f.is_object) {
-                    let key = unescape(raw);
-                    if at_parent(&stack) {
-                        lines.entry(key.clone()).or_insert(line);
-                    }
+                if expecting_key && arrays == 0 && stack.last().is_some_and(|f| f.is_object) {
+                    let key = unescape(&text[start..i.min(bytes.len())]);
+                    visit(&parents, &key, line);
                     pending_key = Some(key);
-                    expecting_key = false;
                 }
+                expecting_key = false;
             }
             open @ (b'{' | b'[') => {
+                let key = pending_key.take();
+                let named = arrays == 0 && key.is_some();
+                parents.extend(key.filter(|_| named));
+                arrays += usize::from(open == b'[');
                 stack.push(Frame {
-                    key: pending_key.take(),
                     is_object: open == b'{',
+                    named,
                 });
                 expecting_key = open == b'{';
             }
             b'}' | b']' => {
-                stack.pop();
+                if let Some(frame) = stack.pop() {
+                    if frame.named {
+                        parents.pop();
+                    }
+                    arrays -= usize::from(!frame.is_object);
+                }
                 pending_key = None;
             }
             b',' => {
@@ -80,7 +95,6 @@ pub fn key_lines(text: &str, parent: &[&str]) -> HashMap<String, u32> {
         }
         i += 1;
     }
-    lines
 }
 
 fn unescape(raw: &str) -> String {
@@ -104,6 +118,16 @@ mod tests {
         assert_eq!(lines["node_modules/a"], 5);
         assert_eq!(lines["node_modules/b"], 8);
         assert_eq!(key_lines(text, &[])["packages"], 3);
+    }
+
+    #[test]
+    fn visits_nested_keys_in_document_order_outside_arrays() {
+        let text = "{\"a\": {\"b\": 1,\n \"c\": [{\"x\": 1}]},\n \"d\": {\"e\": {}}}";
+        let mut seen = Vec::new();
+        visit_keys(text, |parents, key, line| {
+            seen.push(format!("{}/{key}:{line}", parents.join("/")));
+        });
+        assert_eq!(seen, ["/a:1", "a/b:1", "a/c:2", "/d:3", "d/e:3"]);
     }
 
     #[test]
