@@ -4,11 +4,13 @@
 //! [`Inventory`], and reports read a [`ScanResult`].
 
 mod ecosystem;
+mod finding;
 mod inventory;
 mod package;
 mod purl;
 
 pub use ecosystem::Ecosystem;
+pub use finding::{Epss, Finding, FindingPackage, Kev, Score, Severity};
 pub use inventory::{
     FileIssue, Inventory, IssueLevel, SCHEMA_VERSION, ScanResult, ScanTarget, ScannedFile, Tool,
 };

@@ -1,0 +1,147 @@
+use crate::Location;
+use serde::{Deserialize, Serialize};
+
+/// One vulnerability affecting one package declared at one place.
+///
+/// Advisories that name each other (a PYSEC id, its GHSA twin, their CVE) are one finding listing
+/// every id.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Finding {
+    /// The id users know best: a CVE where one exists, else the first advisory's id.
+    pub id: String,
+    /// Every other id of the same vulnerability, sorted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub aliases: Vec<String>,
+    /// The advisory records this finding was built from.
+    pub advisories: Vec<String>,
+    pub package: FindingPackage,
+    /// Versions that fix it, the nearest one above the installed version first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fixed_versions: Vec<String>,
+    pub severity: Severity,
+    /// Every score an advisory gave, with where it came from.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scores: Vec<Score>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kev: Option<Kev>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub epss: Option<Epss>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modified: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub references: Vec<String>,
+}
+
+/// The affected package, as the inventory lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FindingPackage {
+    pub ecosystem: String,
+    pub name: String,
+    pub version: String,
+    pub purl: String,
+    pub locations: Vec<Location>,
+}
+
+/// The CVSS qualitative rating bands (None 0.0 counts as Low here; no score is Unknown).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Severity {
+    Unknown,
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Severity {
+    /// The CVSS v3/v4 band of a base score.
+    pub fn from_score(score: f64) -> Severity {
+        match score {
+            s if s >= 9.0 => Severity::Critical,
+            s if s >= 7.0 => Severity::High,
+            s if s >= 4.0 => Severity::Medium,
+            _ => Severity::Low,
+        }
+    }
+
+    /// An advisory's own label (`HIGH`, `moderate`, `Important`, ...).
+    pub fn from_label(label: &str) -> Option<Severity> {
+        match label.trim().to_ascii_lowercase().as_str() {
+            "critical" => Some(Severity::Critical),
+            "high" | "important" => Some(Severity::High),
+            "medium" | "moderate" => Some(Severity::Medium),
+            "low" | "negligible" | "none" => Some(Severity::Low),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Unknown => "UNKNOWN",
+            Severity::Low => "LOW",
+            Severity::Medium => "MEDIUM",
+            Severity::High => "HIGH",
+            Severity::Critical => "CRITICAL",
+        }
+    }
+}
+
+/// One severity statement of one advisory.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Score {
+    /// The advisory id that gave it.
+    pub source: String,
+    /// `CVSS_V2`, `CVSS_V3`, `CVSS_V4`, or `label` for a plain severity word.
+    pub kind: String,
+    /// The vector or label as written.
+    pub value: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_score: Option<f64>,
+}
+
+/// A listing in CISA's Known Exploited Vulnerabilities catalogue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Kev {
+    pub cve: String,
+    pub date_added: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due_date: Option<String>,
+    pub known_ransomware_use: bool,
+}
+
+/// FIRST's Exploit Prediction Scoring System figures for the finding's CVE.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Epss {
+    pub cve: String,
+    pub score: f64,
+    pub percentile: f64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scores_fall_in_the_cvss_bands() {
+        let bands = [
+            (9.8, "CRITICAL"),
+            (9.0, "CRITICAL"),
+            (8.9, "HIGH"),
+            (7.0, "HIGH"),
+            (6.9, "MEDIUM"),
+            (4.0, "MEDIUM"),
+            (3.9, "LOW"),
+            (0.0, "LOW"),
+        ];
+        for (score, band) in bands {
+            assert_eq!(Severity::from_score(score).as_str(), band, "{score}");
+        }
+        assert_eq!(Severity::from_label("Moderate"), Some(Severity::Medium));
+        assert_eq!(Severity::from_label("Important"), Some(Severity::High));
+        assert_eq!(Severity::from_label("whatever"), None);
+    }
+}
