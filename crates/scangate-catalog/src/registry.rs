@@ -5,5 +5,9 @@ use crate::{javascript, rust};
 
 /// All catalogers that read declarations in a source tree.
 pub fn all() -> &'static [&'static dyn Cataloger] {
-    &[&rust::CargoLock, &javascript::YarnLock]
+    &[
+        &rust::CargoLock,
+        &javascript::YarnLock,
+        &javascript::PnpmLock,
+    ]
 }
