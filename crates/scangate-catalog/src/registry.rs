@@ -13,5 +13,7 @@ pub fn all() -> &'static [&'static dyn Cataloger] {
         &php::ComposerLock,
         &javascript::PackageLock,
         &javascript::PackageJson,
+        &javascript::YarnLock,
+        &javascript::PnpmLock,
     ]
 }
