@@ -492,7 +492,9 @@ fn parse(text: &str, file: &str) -> Result<Vec<Statement>, CatalogError> {
         {
             Some(Scope::Container)
         } else {
+            // `Sdk="..."` imports come from the SDK, not the scan.
             if element.is("Import")
+                && element.attr("Sdk").is_none()
                 && let Some(project) = element.attr("Project")
             {
                 statements.push(Statement::Import {

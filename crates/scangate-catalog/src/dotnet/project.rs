@@ -393,7 +393,7 @@ mod tests {
         assert_eq!(
             rows(&inventory),
             [
-                "Newtonsoft.Json req:$(NewtonsoftJsonVersion) direct prod Hog/Hog.csproj:10",
+                "Newtonsoft.Json req:$(NewtonsoftJsonVersion) direct prod Hog/Hog.csproj:11",
                 "Newtonsoft.Json req:$(BigVersion) direct prod Tool/Tool.csproj:11",
                 "log4net - direct prod Tool/Tool.csproj:13",
                 "Serilog req:$(SerilogVersion.Trim()) direct prod Tool/Tool.csproj:14",
@@ -407,7 +407,7 @@ mod tests {
             issues(&inventory),
             [
                 format!("Hog/Hog.csproj: {no_parent}"),
-                "Hog/Hog.csproj:10: property values add up past 16 MiB; \
+                "Hog/Hog.csproj:11: property values add up past 16 MiB; \
                  the version of Newtonsoft.Json is left unresolved"
                     .to_string(),
                 format!("Tool/Tool.csproj: {no_parent}"),
