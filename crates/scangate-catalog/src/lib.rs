@@ -11,6 +11,7 @@ pub mod registry;
 mod scan;
 pub mod support;
 
+mod dotnet;
 mod golang;
 mod javascript;
 mod php;

@@ -1,7 +1,7 @@
 //! Every cataloger scangate runs. Adding a format: one file, its fixtures, one line here.
 
 use crate::Cataloger;
-use crate::{golang, javascript, php, ruby, rust};
+use crate::{dotnet, golang, javascript, php, ruby, rust};
 
 /// All catalogers that read declarations in a source tree.
 pub fn all() -> &'static [&'static dyn Cataloger] {
@@ -15,5 +15,9 @@ pub fn all() -> &'static [&'static dyn Cataloger] {
         &javascript::PackageJson,
         &javascript::YarnLock,
         &javascript::PnpmLock,
+        &dotnet::PackagesConfig,
+        &dotnet::MsbuildProject,
+        &dotnet::PackagesLock,
+        &dotnet::DepsJson,
     ]
 }
