@@ -5,5 +5,11 @@ use crate::{java, rust};
 
 /// All catalogers that read declarations in a source tree.
 pub fn all() -> &'static [&'static dyn Cataloger] {
-    &[&rust::CargoLock, &java::PomXml, &java::GradleLockfile]
+    &[
+        &rust::CargoLock,
+        &java::PomXml,
+        &java::GradleLockfile,
+        &java::GradleBuild,
+        &java::VersionCatalog,
+    ]
 }

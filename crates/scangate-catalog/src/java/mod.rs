@@ -11,11 +11,16 @@
 //!   scope (the strongest over all referencing scripts) and makes it direct. An entry no build
 //!   script references is still reported, with no scope and an unknown relationship.
 
+mod gradle_build;
+mod gradle_dsl;
 mod gradle_lockfile;
 mod pom;
+mod version_catalog;
 
+pub use gradle_build::GradleBuild;
 pub use gradle_lockfile::GradleLockfile;
 pub use pom::PomXml;
+pub use version_catalog::VersionCatalog;
 
 use crate::SourceFile;
 use scangate_types::{Ecosystem, Package, Relationship, Scope};

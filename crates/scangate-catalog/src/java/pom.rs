@@ -34,6 +34,8 @@ const MAX_PARENTS: usize = 16;
 const MAX_IMPORT_DEPTH: usize = 8;
 /// Longest value a property may expand to: keeps self-multiplying properties bounded.
 const MAX_VALUE_LEN: usize = 4096;
+/// Deepest chain of properties naming properties followed.
+const MAX_PROPERTY_DEPTH: usize = 64;
 
 pub struct PomXml;
 
@@ -359,6 +361,7 @@ enum Unresolved {
     Missing(String),
     Cycle(Vec<String>),
     TooLong(String),
+    TooDeep(String),
 }
 
 impl fmt::Display for Unresolved {
@@ -372,6 +375,10 @@ impl fmt::Display for Unresolved {
             Unresolved::TooLong(name) => {
                 write!(f, "${{{name}}} expands past {MAX_VALUE_LEN} characters")
             }
+            Unresolved::TooDeep(name) => write!(
+                f,
+                "${{{name}}} names properties more than {MAX_PROPERTY_DEPTH} deep"
+            ),
         }
     }
 }
@@ -447,6 +454,9 @@ impl Env {
             let mut cycle = stack[at..].to_vec();
             cycle.push(name);
             return Err(Unresolved::Cycle(cycle));
+        }
+        if stack.len() >= MAX_PROPERTY_DEPTH {
+            return Err(Unresolved::TooDeep(stack[0].clone()));
         }
         let raw = self
             .project
@@ -622,7 +632,8 @@ struct Chain {
 struct Session<'c> {
     ctx: &'c Context<'c>,
     parsed: HashMap<String, Option<Rc<Pom>>>,
-    tree_poms: Option<Vec<String>>,
+    /// The tree's poms by artifactId as written, listed on the first BOM import.
+    by_artifact: Option<HashMap<String, Vec<String>>>,
 }
 
 impl<'c> Session<'c> {
@@ -630,7 +641,7 @@ impl<'c> Session<'c> {
         Session {
             ctx,
             parsed: HashMap::new(),
-            tree_poms: None,
+            by_artifact: None,
         }
     }
 
@@ -770,43 +781,42 @@ impl<'c> Session<'c> {
         pom
     }
 
-    /// The pom of the tree with these coordinates. The tree is listed once per call, and only
-    /// files naming the artifact are parsed.
+    /// The pom of the tree with these coordinates. The first call of a cataloger call lists
+    /// and reads the tree's poms.
     fn find_pom(
         &mut self,
         group: &str,
         artifact: &str,
         version: &str,
     ) -> Option<(String, Rc<Pom>)> {
-        let ctx = self.ctx;
-        let paths = self
-            .tree_poms
-            .get_or_insert_with(|| ctx.view.files(&|p| file_name(p) == "pom.xml").files)
-            .clone();
-        let wanted = ParentRef {
-            group_id: Some(group.to_string()),
-            artifact_id: Some(artifact.to_string()),
-            version: Some(version.to_string()),
-            ..ParentRef::default()
-        };
-        paths.into_iter().find_map(|path| {
-            if !self.parsed.contains_key(&path)
-                && !ctx
-                    .read_text(&path)
-                    .is_ok_and(|text| text.contains(artifact))
-            {
-                return None;
+        if self.by_artifact.is_none() {
+            let mut index: HashMap<String, Vec<String>> = HashMap::new();
+            for path in self.ctx.view.files(&|p| file_name(p) == "pom.xml").files {
+                if let Some(artifact) = self.load(&path).and_then(|p| p.artifact_id.clone()) {
+                    index.entry(artifact).or_default().push(path);
+                }
             }
+            self.by_artifact = Some(index);
+        }
+        let candidates = self.by_artifact.as_ref()?.get(artifact)?.clone();
+        let wanted = format!("{group}:{artifact}:{version}");
+        candidates.into_iter().find_map(|path| {
             let pom = self.load(&path)?;
             let env = Env::new(&self.chain(&path, Rc::clone(&pom)).links);
-            let resolved = |name: &str| env.interpolate(&format!("${{{name}}}")).ok();
-            let found = ParentRef {
-                group_id: resolved("project.groupId"),
-                artifact_id: resolved("project.artifactId"),
-                version: resolved("project.version"),
-                ..ParentRef::default()
-            };
-            (found.coordinates() == wanted.coordinates()).then_some((path, pom))
+            let resolved = |name: &str| env.interpolate(&format!("${{project.{name}}}")).ok();
+            let found = [
+                resolved("groupId"),
+                resolved("artifactId"),
+                resolved("version"),
+            ];
+            (found
+                .iter()
+                .flatten()
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(":")
+                == wanted)
+                .then_some((path, pom))
         })
     }
 }
@@ -847,6 +857,20 @@ mod tests {
             "${l4} expands past 4096 characters"
         );
         assert_eq!(env.interpolate("${nope"), Ok("${nope".to_string()));
+    }
+
+    #[test]
+    fn long_property_chains_stop_without_exhausting_the_stack() {
+        let chain = (0..1_000).map(|i| (format!("p{i}"), format!("${{p{}}}", i + 1)));
+        let pom = Pom {
+            properties: chain.collect(),
+            ..Pom::default()
+        };
+        let env = Env::new(&[("pom.xml".to_string(), Rc::new(pom))]);
+        assert_eq!(
+            env.interpolate("${p0}").unwrap_err().to_string(),
+            "${p0} names properties more than 64 deep"
+        );
     }
 
     #[test]
