@@ -64,6 +64,7 @@ impl Cataloger for GradleBuild {
         let text = file.text()?;
         let kotlin = file.path.ends_with(".kts");
         let tokens = tokenize(text, kotlin)?;
+        // The catalog is read only for scripts that may refer to it.
         let values = Values::new(ctx, dir, variables(&tokens), kotlin, text.contains("libs."));
         let mut out = Catalogued::default();
         for declaration in declarations(&tokens) {
@@ -128,6 +129,7 @@ struct Module {
     written_version: Option<String>,
 }
 
+/// What one script's declarations are resolved with.
 struct Values {
     layers: Vec<Layer>,
     catalog: Option<(String, Catalog)>,
@@ -200,13 +202,13 @@ impl Values {
     fn module(&self, declaration: &Declaration, warn: &mut impl FnMut(String)) -> Option<Module> {
         match &declaration.notation {
             Notation::Text(parts) => {
-                let mut module = self.parse_notation(&self.render(parts, 0), warn)?;
+                let mut module = parse_notation(&self.render(parts, 0), warn)?;
                 module.written_version =
                     Coordinates::parse(&written(parts)).and_then(|c| c.version);
                 Some(module)
             }
             Notation::Reference(key) => match self.lookup(key, 0) {
-                Ok(value) => self.parse_notation(&value, warn),
+                Ok(value) => parse_notation(&value, warn),
                 Err(problem) => {
                     warn(format!("{problem}; skipped"));
                     None
@@ -235,26 +237,6 @@ impl Values {
                 None
             }
         }
-    }
-
-    /// `group:artifact[:version]` read from a rendered notation.
-    fn parse_notation(&self, notation: &Rendered, warn: &mut impl FnMut(String)) -> Option<Module> {
-        let Some(coordinates) = Coordinates::parse(&notation.text) else {
-            warn(format!(
-                "`{}` is not a `group:artifact:version` notation; skipped",
-                notation.text
-            ));
-            return None;
-        };
-        let part = |text: &str| Rendered {
-            text: text.to_string(),
-            problems: notation.problems.clone(),
-        };
-        Some(Module {
-            name: part(&coordinates.name),
-            version: coordinates.version.as_deref().map(part),
-            written_version: None,
-        })
     }
 
     fn check_catalog(&self, accessor: &str, warn: &mut impl FnMut(String)) {
@@ -367,6 +349,26 @@ impl Problem {
             other => other,
         }
     }
+}
+
+/// `group:artifact[:version]` read from a rendered notation.
+fn parse_notation(notation: &Rendered, warn: &mut impl FnMut(String)) -> Option<Module> {
+    let Some(coordinates) = Coordinates::parse(&notation.text) else {
+        warn(format!(
+            "`{}` is not a `group:artifact:version` notation; skipped",
+            notation.text
+        ));
+        return None;
+    };
+    let part = |text: &str| Rendered {
+        text: text.to_string(),
+        problems: notation.problems.clone(),
+    };
+    Some(Module {
+        name: part(&coordinates.name),
+        version: coordinates.version.as_deref().map(part),
+        written_version: None,
+    })
 }
 
 fn plain(text: &str) -> Rendered {
@@ -498,6 +500,7 @@ mod tests {
                 "org.slf4j:slf4j-simple 1.7.36 direct prod build.gradle:56",
                 "org.yaml:snakeyaml 1.29 direct prod build.gradle:56",
                 "org.slf4j:slf4j-api - direct prod build.gradle:57",
+                "org.jsoup:jsoup 1.14.3 direct prod build.gradle:63",
                 // The root's extra properties and gradle.properties, and its own.
                 "org.springframework:spring-web 5.3.17 direct prod core/build.gradle:3",
                 "com.fasterxml.jackson.core:jackson-core 2.9.8 direct prod core/build.gradle:4",

@@ -26,7 +26,7 @@ pub(crate) enum Part {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Tok {
+enum Tok {
     Word(String),
     Str(Vec<Part>),
     Punct(&'static str),
@@ -34,12 +34,12 @@ pub(crate) enum Tok {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Token {
-    pub tok: Tok,
-    pub line: u32,
+    tok: Tok,
+    line: u32,
     /// A line break comes before this token: it may end a statement.
-    pub newline_before: bool,
+    newline_before: bool,
     /// For an opening bracket, how many tokens ahead its closing bracket is.
-    pub span: usize,
+    span: usize,
 }
 
 impl Token {
@@ -56,7 +56,7 @@ impl Token {
 }
 
 /// The text of a string without interpolation.
-pub(crate) fn literal(parts: &[Part]) -> Option<String> {
+fn literal(parts: &[Part]) -> Option<String> {
     parts
         .iter()
         .map(|part| match part {
@@ -348,14 +348,15 @@ impl Lexer<'_> {
 }
 
 fn match_brackets(tokens: &mut [Token]) -> Result<(), CatalogError> {
-    let mut open: Vec<usize> = Vec::new();
+    let mut open: Vec<(usize, &'static str)> = Vec::new();
     for i in 0..tokens.len() {
-        let Tok::Punct(punct) = tokens[i].tok else {
-            continue;
+        let (punct, line) = match tokens[i].tok {
+            Tok::Punct(punct) => (punct, tokens[i].line),
+            _ => continue,
         };
-        let closes = match punct {
+        let opens = match punct {
             "(" | "[" | "{" => {
-                open.push(i);
+                open.push((i, punct));
                 continue;
             }
             ")" => "(",
@@ -363,33 +364,23 @@ fn match_brackets(tokens: &mut [Token]) -> Result<(), CatalogError> {
             "}" => "{",
             _ => continue,
         };
-        let line = tokens[i].line;
-        let Some(start) = open.pop() else {
-            return Err(CatalogError::at(line, format!("`{punct}` closes nothing")));
-        };
-        if !tokens[start].is(closes) {
-            let (opened, at) = (&tokens[start].tok, tokens[start].line);
-            let opened = match opened {
-                Tok::Punct(p) => p,
-                _ => "?",
-            };
-            return Err(CatalogError::at(
-                line,
-                format!("`{punct}` does not close the `{opened}` opened at line {at}"),
-            ));
+        match open.pop() {
+            None => return Err(CatalogError::at(line, format!("`{punct}` closes nothing"))),
+            Some((start, opened)) if opened != opens => {
+                let at = tokens[start].line;
+                return Err(CatalogError::at(
+                    line,
+                    format!("`{punct}` does not close the `{opened}` opened at line {at}"),
+                ));
+            }
+            Some((start, _)) => tokens[start].span = i - start,
         }
-        tokens[start].span = i - start;
     }
     match open.last() {
-        Some(&start) => {
-            let Tok::Punct(punct) = tokens[start].tok else {
-                unreachable!("only brackets are pushed")
-            };
-            Err(CatalogError::at(
-                tokens[start].line,
-                format!("`{punct}` is never closed"),
-            ))
-        }
+        Some(&(start, punct)) => Err(CatalogError::at(
+            tokens[start].line,
+            format!("`{punct}` is never closed"),
+        )),
         None => Ok(()),
     }
 }
@@ -511,7 +502,7 @@ pub(crate) fn reference_key(tokens: &[Token]) -> Option<String> {
 // Variables.
 
 /// String variables a script defines for the project: `def`/`val`/`var` and assignments at the
-/// top level or directly in `buildscript`/`allprojects`/`subprojects`, everything in `ext { }`,
+/// top level or in `buildscript`/`allprojects`/`subprojects`/`dependencies`, all in `ext { }`,
 /// `ext.x = ...`, `extra["x"] = ...`, `ext.set("x", ...)`. A Groovy map literal
 /// `versions = [spring: '5.3.17']` defines `versions.spring`.
 pub(crate) fn variables(tokens: &[Token]) -> HashMap<String, Vec<Part>> {
@@ -532,7 +523,9 @@ fn collect_variables(
     for stmt in statements(tokens) {
         match block(stmt) {
             Some(("ext", body)) => collect_variables(body, depth + 1, true, vars),
-            Some(("buildscript" | "allprojects" | "subprojects", body)) if !in_ext => {
+            Some(("buildscript" | "allprojects" | "subprojects" | "dependencies", body))
+                if !in_ext =>
+            {
                 collect_variables(body, depth + 1, false, vars)
             }
             Some(_) => {}
@@ -697,7 +690,8 @@ fn dependency_block(body: &[Token], out: &mut Vec<Declaration>) {
 /// `conf(args) { ... }`, `conf args { ... }` and Kotlin's `"conf"(args)`.
 fn configuration_call(stmt: &[Token]) -> Option<(String, &[Token])> {
     const NOT_CONFIGURATIONS: &[&str] = &[
-        "if", "else", "for", "while", "when", "try", "return", "println", "print", "throw",
+        "if", "else", "for", "while", "when", "try", "return", "println", "print", "throw", "def",
+        "val", "var",
     ];
     let configuration = match &stmt.first()?.tok {
         Tok::Word(word) if !NOT_CONFIGURATIONS.contains(&word.as_str()) => word.clone(),

@@ -561,10 +561,9 @@ impl Model {
                 }),
             ) => (raw, env),
             (None, _) => {
-                let problem = Unresolved::Missing(String::new());
                 warn(format!(
                     "no version for {name}: no dependencyManagement entry{}",
-                    self.gaps_after(&problem)
+                    self.gaps()
                 ));
                 return Declared::Unknown;
             }
@@ -596,11 +595,14 @@ impl Model {
     }
 
     /// Where a missing value might have come from, for the warning.
+    fn gaps(&self) -> String {
+        self.gaps.iter().map(|gap| format!("; {gap}")).collect()
+    }
+
+    /// The gaps, when they may explain `problem`.
     fn gaps_after(&self, problem: &Unresolved) -> String {
         match problem {
-            Unresolved::Missing(_) if !self.gaps.is_empty() => {
-                format!("; {}", self.gaps.join("; "))
-            }
+            Unresolved::Missing(_) => self.gaps(),
             _ => String::new(),
         }
     }
@@ -937,7 +939,8 @@ mod tests {
                 // b's properties still apply to a: the cycle is cut after b.
                 "com.fasterxml.jackson.core:jackson-databind 2.9.8 direct prod a/pom.xml:17",
                 "org.example:nowhere req:${nowhere.version} direct prod a/pom.xml:22",
-                "org.apache.logging.log4j:log4j-core 2.14.1 direct prod c/pom.xml:20",
+                "org.apache.logging.log4j:log4j-core 2.14.1 direct prod c/pom.xml:25",
+                "org.example:cyclic req:${a.version} direct prod c/pom.xml:30",
             ]
         );
         assert_eq!(
@@ -947,6 +950,7 @@ mod tests {
                 "a/pom.xml:22: cannot resolve ${nowhere.version} in the version of org.example:nowhere",
                 "b/pom.xml:7: parent cycle: b/pom.xml -> a/pom.xml -> b/pom.xml; the chain is cut there",
                 "c/pom.xml:8: parent cycle: c/pom.xml -> c/pom.xml; the chain is cut there",
+                "c/pom.xml:30: property cycle ${a.version} -> ${b.version} -> ${a.version} in the version of org.example:cyclic",
             ]
         );
     }
