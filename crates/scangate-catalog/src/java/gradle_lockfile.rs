@@ -23,10 +23,11 @@ impl Cataloger for GradleLockfile {
     }
 
     fn matches(&self, path: &str) -> bool {
-        let dir = parent(path);
+        let in_lock_dir = parent(path)
+            .strip_suffix(LOCK_DIR)
+            .is_some_and(|above| above.is_empty() || above.ends_with('/'));
         file_name(path) == "gradle.lockfile"
-            || (file_name(path).ends_with(".lockfile")
-                && (dir == LOCK_DIR || dir.ends_with(&format!("/{LOCK_DIR}"))))
+            || (in_lock_dir && file_name(path).ends_with(".lockfile"))
     }
 
     fn catalog(
@@ -135,6 +136,18 @@ fn scope<'a>(configurations: impl Iterator<Item = &'a str>) -> Option<Scope> {
 mod tests {
     use super::*;
     use crate::testing::{issues, rows, scan_fixture};
+
+    #[test]
+    fn file_names() {
+        let matches = |path| GradleLockfile.matches(path);
+        assert!(matches("gradle.lockfile"));
+        assert!(matches(
+            "app/gradle/dependency-locks/compileClasspath.lockfile"
+        ));
+        assert!(matches("gradle/dependency-locks/x.lockfile"));
+        assert!(!matches("app/mygradle/dependency-locks/x.lockfile"));
+        assert!(!matches("app/gradle.lockfile.bak"));
+    }
 
     #[test]
     fn configurations_give_the_scope() {
