@@ -13,6 +13,7 @@ pub mod support;
 
 mod dotnet;
 mod golang;
+mod java;
 mod javascript;
 mod php;
 mod ruby;

@@ -1,7 +1,7 @@
 //! Every cataloger scangate runs. Adding a format: one file, its fixtures, one line here.
 
 use crate::Cataloger;
-use crate::{dotnet, golang, javascript, php, ruby, rust};
+use crate::{dotnet, golang, java, javascript, php, ruby, rust};
 
 /// All catalogers that read declarations in a source tree.
 pub fn all() -> &'static [&'static dyn Cataloger] {
@@ -19,5 +19,9 @@ pub fn all() -> &'static [&'static dyn Cataloger] {
         &dotnet::MsbuildProject,
         &dotnet::PackagesLock,
         &dotnet::DepsJson,
+        &java::PomXml,
+        &java::GradleLockfile,
+        &java::GradleBuild,
+        &java::VersionCatalog,
     ]
 }
