@@ -80,10 +80,12 @@ impl Item {
         } else {
             stripped
         };
-        let size = match kept.len() {
-            0..=INT_DIGITS => 0,
-            ..=LONG_DIGITS => 1,
-            _ => 2,
+        let size = if kept.len() <= INT_DIGITS {
+            0
+        } else if kept.len() <= LONG_DIGITS {
+            1
+        } else {
+            2
         };
         Item::Number {
             size,

@@ -76,17 +76,15 @@ pub(crate) fn parse(text: &str) -> Result<NuGetVersion, String> {
 
 fn parse_numbers(text: &str) -> Result<[u32; 4], String> {
     let mut numbers = [0; 4];
-    let mut count = 0;
-    for part in text.split('.') {
+    for (index, part) in text.split('.').enumerate() {
         let slot = numbers
-            .get_mut(count)
+            .get_mut(index)
             .ok_or("more than four version numbers")?;
         // .NET's `System.Version` parts are non-negative `int`s.
         *slot = match part.parse::<u32>() {
             Ok(n) if part.bytes().all(|b| b.is_ascii_digit()) && n <= i32::MAX as u32 => n,
             _ => return Err(format!("version part {part:?} is not a number")),
         };
-        count += 1;
     }
     Ok(numbers)
 }
