@@ -15,9 +15,8 @@ use crate::digits::Digits;
 #[derive(Debug, Clone)]
 pub(crate) struct ApkVersion(Vec<Part>);
 
-/// One part, in apk-tools' token order; the order of the variants is the order of the kinds
-/// (a kind further down is less significant).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One part of a version, with its value.
+#[derive(Debug, Clone)]
 enum Part {
     First(Digits),
     Number(DotNumber),
@@ -51,30 +50,51 @@ enum Suffix {
     P,
 }
 
+/// apk-tools' token types, in the order parts must follow each other (numbers and suffixes,
+/// with their numbers, may repeat); the end of a version comes last.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Kind {
+    First,
+    Number,
+    Letter,
+    Suffix,
+    SuffixNumber,
+    Hash,
+    Revision,
+    End,
+}
+
+impl Kind {
+    /// How a version continuing with this kind compares with one continuing with another: a
+    /// later kind is older (so a version that ends is older than one that goes on with a
+    /// number, a letter, a suffix or a revision).
+    fn rank(self) -> u8 {
+        Kind::End as u8 + 1 - self as u8
+    }
+}
+
 impl Part {
-    /// apk-tools' token type. Parts follow in this order, each kind at most once except
-    /// numbers and suffixes (with their numbers), which may repeat.
-    fn kind(&self) -> u8 {
+    fn kind(&self) -> Kind {
         match self {
-            Part::First(_) => 0,
-            Part::Number(_) => 1,
-            Part::Letter(_) => 2,
-            Part::Suffix(_) => 3,
-            Part::SuffixNumber(_) => 4,
-            Part::Hash(_) => 5,
-            Part::Revision(_) => 6,
+            Part::First(_) => Kind::First,
+            Part::Number(_) => Kind::Number,
+            Part::Letter(_) => Kind::Letter,
+            Part::Suffix(_) => Kind::Suffix,
+            Part::SuffixNumber(_) => Kind::SuffixNumber,
+            Part::Hash(_) => Kind::Hash,
+            Part::Revision(_) => Kind::Revision,
         }
     }
 
-    /// How a version continuing with this part compares with one continuing differently: a
-    /// later kind is older, and a pre-release suffix is older than anything.
+    /// [`Kind::rank`], except that a pre-release suffix is older than anything.
     fn rank(&self) -> u8 {
         match self {
             Part::Suffix(s) if *s < Suffix::None => 0,
-            _ => rank_of_kind(self.kind()),
+            _ => self.kind().rank(),
         }
     }
 
+    /// Parts of one kind compare by value, parts of different kinds by rank.
     fn cmp_part(&self, other: &Part) -> Ordering {
         match (self, other) {
             (Part::First(a), Part::First(b))
@@ -89,18 +109,11 @@ impl Part {
     }
 }
 
-/// The end of a version is a kind of its own, after the revision.
-const END_KIND: u8 = 7;
-
-fn rank_of_kind(kind: u8) -> u8 {
-    END_KIND + 2 - kind
-}
-
 impl Ord for ApkVersion {
     fn cmp(&self, other: &Self) -> Ordering {
         let len = self.0.len().max(other.0.len());
+        let end = Kind::End.rank();
         for i in 0..len {
-            let end = rank_of_kind(END_KIND);
             let ordering = match (self.0.get(i), other.0.get(i)) {
                 (Some(a), Some(b)) => a.cmp_part(b),
                 (Some(a), None) => a.rank().cmp(&end),
@@ -133,25 +146,25 @@ pub(crate) fn parse(text: &str) -> Result<ApkVersion, String> {
     let (first, mut rest) = digits(text).ok_or("must start with a number")?;
     let mut parts = vec![Part::First(Digits::new(first))];
     while let Some(&next) = rest.as_bytes().first() {
-        let previous = parts.last().map_or(0, Part::kind);
+        let previous = parts.last().map_or(Kind::First, Part::kind);
         let (part, after) = match next {
-            b'a'..=b'z' if previous <= 1 => (Part::Letter(next), &rest[1..]),
-            b'.' if previous <= 1 => {
+            b'a'..=b'z' if previous <= Kind::Number => (Part::Letter(next), &rest[1..]),
+            b'.' if previous <= Kind::Number => {
                 let (number, after) =
                     digits(&rest[1..]).ok_or("a dot must be followed by a number")?;
                 (Part::Number(dot_number(number)), after)
             }
-            b'0'..=b'9' if previous == 3 => {
+            b'0'..=b'9' if previous == Kind::Suffix => {
                 let (number, after) = digits(rest).ok_or("bad suffix number")?;
                 (Part::SuffixNumber(Digits::new(number)), after)
             }
-            b'_' if previous <= 4 => {
+            b'_' if previous <= Kind::SuffixNumber => {
                 let len = rest[1..].bytes().take_while(u8::is_ascii_lowercase).count();
                 let name = &rest[1..1 + len];
                 let suffix = suffix(name).ok_or_else(|| format!("unknown suffix _{name}"))?;
                 (Part::Suffix(suffix), &rest[1 + len..])
             }
-            b'~' if previous < 5 => {
+            b'~' if previous < Kind::Hash => {
                 let len = rest[1..]
                     .bytes()
                     .take_while(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
@@ -161,7 +174,7 @@ pub(crate) fn parse(text: &str) -> Result<ApkVersion, String> {
                 }
                 (Part::Hash(rest[1..1 + len].into()), &rest[1 + len..])
             }
-            b'-' if previous < 6 => {
+            b'-' if previous < Kind::Revision => {
                 let (number, after) = rest
                     .strip_prefix("-r")
                     .and_then(digits)

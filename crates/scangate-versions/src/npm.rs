@@ -1,8 +1,10 @@
 //! npm: node-semver's SemVer 2.0.0 precedence with its loose parsing.
 //!
 //! Loose mode accepts any run of `v`, `=` and spaces before the numbers, leading zeros (compared
-//! by value) and a prerelease without its hyphen (`1.2.3beta`). Build metadata is checked and
-//! ignored. Numbers above JavaScript's largest safe integer are rejected, as node-semver does.
+//! by value) and a prerelease without its hyphen (`1.2.3beta`). Its regular expression may
+//! also give digits of the patch to such a prerelease, so `1.2.34.5` is `1.2.3-4.5`. Build
+//! metadata is checked and ignored. Numbers above JavaScript's largest safe integer are
+//! rejected, as node-semver does.
 
 use crate::digits::{Digits, split_digits};
 use crate::semver_pre::{
@@ -28,13 +30,27 @@ pub(crate) fn parse(text: &str) -> Result<NpmVersion, String> {
         (Some(major), Some(minor), Some(rest)) => (major, minor, rest),
         _ => return Err("expected major.minor.patch".into()),
     };
-    let (patch, pre) = split_digits(rest);
+    let (patch, pre) = split_patch(rest)?;
     Ok(SemVer {
         major: safe_number(major, "major")?,
         minor: safe_number(minor, "minor")?,
         patch: safe_number(patch, "patch")?,
-        pre: prerelease(pre)?,
+        pre,
     })
+}
+
+/// The patch number and prerelease: the longest patch whose rest is a valid prerelease, as the
+/// backtracking regular expression finds it.
+fn split_patch(rest: &str) -> Result<(&str, Prerelease), String> {
+    let digits = split_digits(rest).0.len();
+    let mut first_error = None;
+    for len in (1..=digits).rev() {
+        match prerelease(&rest[len..]) {
+            Ok(pre) => return Ok((&rest[..len], pre)),
+            Err(err) => first_error = first_error.or(Some(err)),
+        }
+    }
+    Err(first_error.unwrap_or_else(|| format!("patch version {rest:?} is not a number")))
 }
 
 fn safe_number(text: &str, what: &str) -> Result<Digits, String> {

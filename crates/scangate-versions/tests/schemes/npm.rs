@@ -77,6 +77,9 @@ fn loose_spellings_and_build_metadata() {
             ("1.2.3beta", "1.2.3-beta"),
             ("01.02.03", "1.2.3"),
             ("1.2.3-01", "1.2.3-1"),
+            // The loose pattern backtracks into the patch number to find a prerelease.
+            ("1.2.34.5", "1.2.3-4.5"),
+            ("1.00.00.0", "1.0.0-0.0"),
         ],
     );
 }
