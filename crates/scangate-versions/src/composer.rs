@@ -31,9 +31,9 @@ struct Piece {
 /// The rank PHP gives numbers when comparing them with words.
 const NUMBER_RANK: i8 = 4;
 
-/// What a missing piece compares as: PHP calls the longer version newer when its next piece is
-/// a number and older unless its next word is `p`/`pl`. Between every word below the number
-/// rank and any number.
+/// What a missing piece compares as. PHP calls the longer version newer when its next piece is
+/// a number or `p`/`pl` and older otherwise, so a missing piece sits below every number and
+/// `p`/`pl` and above every other word.
 const MISSING: Piece = Piece {
     rank: NUMBER_RANK,
     number: None,
@@ -190,25 +190,16 @@ fn dev_branch(version: &[u8]) -> Option<Vec<u8>> {
         _ => name,
     };
     let caps = NUMERIC_BRANCH.captures(name.trim_ascii())?;
-    let mut normalized = Vec::new();
-    for part in 1..=4 {
-        match caps.get(part) {
-            Some(found) => normalized.extend(found.as_bytes().iter().map(|&b| match b {
-                b'*' | b'X' => b'x',
-                b => b,
-            })),
-            None => normalized.extend_from_slice(b".x"),
+    // Missing numbers and the wildcards `x`, `X`, `*` all become 9999999.
+    let mut normalized = group(&caps, 1).to_vec();
+    for part in 2..=4 {
+        match caps.get(part).map(|m| m.as_bytes()) {
+            None | Some([b'.', b'x' | b'X' | b'*']) => normalized.extend_from_slice(b".9999999"),
+            Some(given) => normalized.extend_from_slice(given),
         }
     }
-    let mut expanded = Vec::with_capacity(normalized.len() + 24);
-    for b in normalized {
-        match b {
-            b'x' => expanded.extend_from_slice(b"9999999"),
-            b => expanded.push(b),
-        }
-    }
-    expanded.extend_from_slice(b"-dev");
-    Some(expanded)
+    normalized.extend_from_slice(b"-dev");
+    Some(normalized)
 }
 
 /// PHP's `php_canonicalize_version`: `-`, `_` and `+` become dots, a dot goes where digits
