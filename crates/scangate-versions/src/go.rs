@@ -1,9 +1,10 @@
 //! Go modules: `golang.org/x/mod/semver` ordering.
 //!
-//! Strict SemVer 2.0.0 with a `v` prefix and the `vMAJOR` / `vMAJOR.MINOR` shorthands (which mean
-//! `.0`). OSV writes Go versions without the `v`, so the prefix is optional here. Pseudo-versions
-//! (`v0.0.0-20190101000000-abcdef123456`, `v1.2.3-pre.0.2019…`, `v1.2.4-0.2019…`) need no special
-//! case: they are prereleases and SemVer precedence already orders them. Build metadata such as
+//! Strict SemVer 2.0.0 with a `v` prefix and the `vMAJOR` / `vMAJOR.MINOR` shorthands (which
+//! mean `.0`). OSV writes Go versions without the `v`, so the prefix is optional here.
+//! Pseudo-versions (`v0.0.0-20190101000000-abcdef123456`, `v1.2.3-pre.0.2019…`,
+//! `v1.2.4-0.2019…`) need no special case: they are prereleases, and SemVer precedence already
+//! puts them after the tag they build on and before the next. Build metadata such as
 //! `+incompatible` is ignored.
 
 use crate::digits::{Digits, split_digits};

@@ -1,12 +1,14 @@
 //! Maven: `ComparableVersion` as of Maven 3.9.
 //!
-//! The lowercased text splits on `.` and `-` and where digits meet letters; `-` and a letters
-//! to digits change open a nested list, so `1-1` is `[1, [1]]` while `1.1` is `[1, 1]`. Trailing
-//! "null" items (`0`, the empty qualifier, empty lists) are dropped from every list, which makes
-//! `1.0` == `1` and `1.0-alpha` == `1-alpha`. Qualifiers rank `alpha`/`a` < `beta`/`b` <
-//! `milestone`/`m` < `rc`/`cr` < `snapshot` < `` (`ga`, `final`, `release`) < `sp` < any other
-//! word (those alphabetically); `a`, `b` and `m` are aliases only right before a digit. At one
-//! place a word < a list < a number, and against a missing item `1-rc` < `1` < `1-sp` < `1.1`.
+//! The lowercased text splits on `.` and `-` and where digits meet letters; a `-`, and any
+//! change between letters and digits, opens a nested list, so `1-1` is `[1, [1]]` while `1.1`
+//! is `[1, 1]`. Trailing "null" items (`0`, the empty qualifier, empty lists) are dropped from
+//! every list, which makes `1.0` == `1` and `1.0-alpha` == `1-alpha`. Qualifiers rank
+//! `alpha`/`a` < `beta`/`b` < `milestone`/`m` < `rc`/`cr` < `snapshot` < `` (`ga`, `final`,
+//! `release`) < `sp` < any other word (those alphabetically); `a`, `b` and `m` are aliases only
+//! right before a digit. At one place a word < a list < a number, and against a missing item
+//! `1-rc` < `1` < `1-sp` < `1.1`. Only ASCII digits count as digits (Java also takes other
+//! Unicode digits).
 //!
 //! Maven's own comparison is not transitive for a few odd versions; see [`Seq::cmp_seq`] for
 //! how this module keeps the order total without changing any documented comparison.
@@ -20,7 +22,7 @@ pub(crate) struct MavenVersion(Seq);
 
 /// A list of items with, for each position, how the rest of the list from there compares with
 /// nothing (Maven's `compareTo(null)`): the first item that is not "null" decides.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 struct Seq {
     items: Vec<Item>,
     rest_vs_nothing: Vec<Ordering>,
