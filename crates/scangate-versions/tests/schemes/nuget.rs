@@ -46,6 +46,22 @@ fn semver2_labels() {
         NUGET,
         &[("1.0.0-a", "1.0.0-B"), ("1.0.0-Alpha", "1.0.0-beta")],
     );
+    // NuGet.Versioning's comparer cases.
+    less(
+        NUGET,
+        &[
+            ("1.999.9999", "2.1.1"),
+            ("1.0.0-BETA", "1.0.0-beta2"),
+            ("1.0.0-beta+AA", "1.0.0+aa"),
+            ("1.0.0-BETA", "1.0.0-beta.1+AA"),
+            ("1.0.0-BETA.X.y.5.77.0+AA", "1.0.0-beta.x.y.5.79.0+aa"),
+            ("1.0.0-BETA.X.y.5.79.0+AA", "1.0.0-beta.x.y.5.790.0+abc"),
+        ],
+    );
+    equal(
+        NUGET,
+        &[("1.0.0-BETA.X.y.5.77.0+AA", "1.0.0-beta.x.y.5.77.0+aa")],
+    );
 }
 
 #[test]
