@@ -1,4 +1,4 @@
-//! Go modules: `golang.org/x/mod/semver` ordering.
+//! Go modules: the Go team's `x/mod/semver` package ordering.
 //!
 //! Strict SemVer 2.0.0 with a `v` prefix and the `vMAJOR` / `vMAJOR.MINOR` shorthands (which
 //! mean `.0`). OSV writes Go versions without the `v`, so the prefix is optional here.
