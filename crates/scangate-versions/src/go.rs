@@ -1,4 +1,4 @@
-//! Go modules: the Go team's `x/mod/semver` package ordering.
+//! Go modules: the ordering of the Go team's `x/mod/semver` package.
 //!
 //! Strict SemVer 2.0.0 with a `v` prefix and the `vMAJOR` / `vMAJOR.MINOR` shorthands (which
 //! mean `.0`). OSV writes Go versions without the `v`, so the prefix is optional here.

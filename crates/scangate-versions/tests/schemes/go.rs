@@ -1,4 +1,4 @@
-//! Go: the Go team's `x/mod/semver` package semantics, module pseudo-versions and `+incompatible`.
+//! Go: `x/mod/semver` semantics, module pseudo-versions and `+incompatible`.
 
 use scangate_versions::Scheme;
 
