@@ -48,7 +48,7 @@ pub enum Scheme {
     Npm,
     /// PyPI: PEP 440.
     Pep440,
-    /// Maven: `ComparableVersion` of Maven 3.9.
+    /// Maven: `ComparableVersion` of Maven 3.9, made total where Maven's own order has cycles.
     Maven,
     /// Go modules: SemVer with pseudo-versions, `v` prefix optional.
     Go,
@@ -56,13 +56,14 @@ pub enum Scheme {
     NuGet,
     /// RubyGems: `Gem::Version`.
     RubyGems,
-    /// Packagist: Composer normalisation, then PHP `version_compare`.
+    /// Packagist: Composer normalisation, then PHP `version_compare`; branches are refused.
     Composer,
     /// crates.io: the `semver` crate, ordered by SemVer precedence.
     SemVer,
-    /// Debian and Ubuntu: dpkg.
+    /// Debian and Ubuntu: dpkg (refusing what `dpkg --validate-version` refuses).
     Dpkg,
-    /// RPM distributions: `rpmvercmp` over epoch, version and release.
+    /// RPM distributions: `rpmvercmp` over epoch, version and release (a missing release
+    /// sorts before any release).
     Rpm,
     /// Alpine, Wolfi and other apk distributions: apk-tools 3.
     Apk,
