@@ -11,6 +11,7 @@ pub mod registry;
 mod scan;
 pub mod support;
 
+mod python;
 mod rust;
 
 pub use cataloger::{CatalogError, Cataloger, Catalogued, Context, Diagnostic, SourceFile};
