@@ -13,12 +13,14 @@ pub fn fixture(rel: &str) -> PathBuf {
 
 /// Scans `fixtures/<rel>` with every registered cataloger, as `scangate fs` would.
 pub fn scan_fixture(rel: &str) -> Inventory {
-    let view = DirView::new(
-        &fixture(rel),
-        scangate_fsview::DEFAULT_MAX_FILE_SIZE,
-        SkipRules::default(),
-    )
-    .unwrap_or_else(|err| panic!("fixture {rel}: {err}"));
+    scan_fixture_with(rel, SkipRules::default())
+}
+
+/// Scans `fixtures/<rel>` as [`scan_fixture`] does, with other skip rules (installed package
+/// folders walked, as `--include-installed` asks).
+pub fn scan_fixture_with(rel: &str, skip: SkipRules) -> Inventory {
+    let view = DirView::new(&fixture(rel), scangate_fsview::DEFAULT_MAX_FILE_SIZE, skip)
+        .unwrap_or_else(|err| panic!("fixture {rel}: {err}"));
     crate::scan(&view, crate::registry::all())
 }
 

@@ -67,7 +67,8 @@ struct Field {
 fn fields(text: &str) -> Vec<Field> {
     let mut fields: Vec<Field> = Vec::new();
     for (i, line) in text.lines().enumerate() {
-        if line.trim().is_empty() {
+        // Only an empty line ends the fields: a blank continuation line stays in its field.
+        if line.is_empty() {
             break;
         }
         if line.starts_with([' ', '\t']) {

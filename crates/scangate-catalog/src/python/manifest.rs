@@ -56,7 +56,7 @@ pub(crate) fn read_sibling(
         .and_then(|text| {
             parse(&text).map_err(|err| {
                 let at = err.line.map(|line| format!(":{line}")).unwrap_or_default();
-                CatalogError::new(format!("{path}{at}: {}", err.message))
+                CatalogError::new(format!("{file_name}{at}: {}", err.message))
             })
         })
         .map(Some)

@@ -205,7 +205,7 @@ impl Reader<'_, '_> {
     fn requirement(&mut self, spec: &str, editable: bool, mode: Mode, at: At<'_>) -> Option<usize> {
         let found = if has_scheme(spec) {
             self.url_requirement(spec, at)
-        } else if editable || archive_file_name(spec).is_some() {
+        } else if editable {
             if looks_like_path(spec) {
                 self.path_requirement(spec, at)
             } else {
@@ -214,6 +214,10 @@ impl Reader<'_, '_> {
             }
         } else {
             match pep508::parse(spec) {
+                // A bare archive file name is a file, as pip takes it.
+                Ok(requirement) if requirement.name == spec && looks_like_path(spec) => {
+                    self.path_requirement(spec, at)
+                }
                 Ok(requirement) => Some(named(&requirement)),
                 Err(_) if looks_like_path(spec) => self.path_requirement(spec, at),
                 Err(why) => {
@@ -568,4 +572,273 @@ fn is_same_or_ancestor(candidate: &str, dir: &str) -> bool {
         || dir
             .strip_prefix(candidate)
             .is_some_and(|rest| rest.starts_with('/'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{issues, rows, scan_fixture};
+    use scangate_types::Inventory;
+
+    fn package<'i>(inventory: &'i Inventory, name: &str) -> &'i Package {
+        let found = inventory.packages.iter().find(|p| p.name == name);
+        found.unwrap_or_else(|| panic!("no package {name}"))
+    }
+
+    #[test]
+    fn pip_compile_output_with_hashes_and_via_annotations() {
+        let inventory = scan_fixture("python/requirements/pip-compile");
+        assert_eq!(
+            rows(&inventory),
+            [
+                "attrs 26.1.0 transitive - requirements-dev.txt:7",
+                "iniconfig 2.3.1 transitive - requirements-dev.txt:9",
+                "packaging 26.3 transitive - requirements-dev.txt:11",
+                "pluggy 1.7.0 transitive - requirements-dev.txt:13",
+                "py 1.11.0 transitive - requirements-dev.txt:15",
+                "pytest 7.0.0 direct - requirements-dev.txt:17",
+                "tomli 2.5.0 transitive - requirements-dev.txt:19",
+                "asgiref 3.13.0 transitive - requirements.txt:7",
+                "certifi 2026.10.18 transitive - requirements.txt:11",
+                "chardet 3.0.4 transitive - requirements.txt:15",
+                "django 3.2 direct - requirements.txt:19",
+                "idna 2.10 transitive - requirements.txt:23",
+                "jinja2 2.11.2 direct - requirements.txt:27",
+                "markupsafe 3.0.4 transitive - requirements.txt:31",
+                "pysocks 1.7.1 transitive - requirements.txt:184",
+                "pytz 2026.6 transitive - requirements.txt:189",
+                "pyyaml 5.3.1 direct - requirements.txt:193",
+                "requests 2.25.0 direct - requirements.txt:208",
+                "sqlparse 0.6.1 transitive - requirements.txt:212",
+                "urllib3 1.26.20 transitive - requirements.txt:216",
+            ]
+        );
+        assert!(issues(&inventory).is_empty());
+        assert_eq!(
+            package(&inventory, "requests").depends_on,
+            [
+                "pkg:pypi/certifi@2026.10.18",
+                "pkg:pypi/chardet@3.0.4",
+                "pkg:pypi/idna@2.10",
+                "pkg:pypi/pysocks@1.7.1",
+                "pkg:pypi/urllib3@1.26.20",
+            ]
+        );
+        assert_eq!(
+            package(&inventory, "django").depends_on,
+            [
+                "pkg:pypi/asgiref@3.13.0",
+                "pkg:pypi/pytz@2026.6",
+                "pkg:pypi/sqlparse@0.6.1",
+            ]
+        );
+        assert!(package(&inventory, "urllib3").depends_on.is_empty());
+    }
+
+    #[test]
+    fn pip_compile_line_annotations_with_several_parents() {
+        let inventory = scan_fixture("python/requirements/pip-compile-line");
+        assert_eq!(
+            rows(&inventory),
+            [
+                "certifi 2026.10.18 transitive - requirements.txt:7",
+                "chardet 3.0.4 transitive - requirements.txt:8",
+                "idna 2.10 direct - requirements.txt:9",
+                "requests 2.25.0 direct - requirements.txt:10",
+                "urllib3 1.26.20 transitive - requirements.txt:11",
+            ]
+        );
+        assert_eq!(
+            package(&inventory, "requests").depends_on,
+            [
+                "pkg:pypi/certifi@2026.10.18",
+                "pkg:pypi/chardet@3.0.4",
+                "pkg:pypi/idna@2.10",
+                "pkg:pypi/urllib3@1.26.20",
+            ]
+        );
+    }
+
+    #[test]
+    fn every_line_form_with_includes_and_constraints() {
+        let inventory = scan_fixture("python/requirements/forms");
+        assert_eq!(
+            rows(&inventory),
+            [
+                "Django 3.2.0 direct - requirements.txt:10",
+                "requests 2.25.0 direct - requirements.txt:11",
+                "flask 2.0.0 direct - requirements.txt:12",
+                "urllib3 1.26.4 direct - requirements.txt:13",
+                "PyYAML 5.3.1 direct - requirements.txt:14",
+                "jinja2 2.11.2 direct - requirements.txt:15",
+                "pytest req:* direct - requirements.txt:18",
+                "importlib-metadata 1.7.0 direct - requirements.txt:19",
+                "mylib - direct - requirements.txt:20",
+                "tool - direct - requirements.txt:21",
+                "six 1.15.0 direct - requirements.txt:22",
+                "idna 2.10 direct - requirements.txt:23",
+                "helper - direct - requirements.txt:24",
+                "chardet 3.0.4 direct - requirements.txt:26",
+                "pyjwt 1.7.1 direct - requirements/base.txt:2",
+            ]
+        );
+        assert!(issues(&inventory).is_empty());
+
+        // A constraint pins a range or a bare name; the requirement is kept.
+        let flask = package(&inventory, "flask");
+        assert_eq!(flask.purl, "pkg:pypi/flask@2.0.0");
+        assert_eq!(flask.requirement.as_deref(), Some(">=2,<3"));
+        assert_eq!(
+            package(&inventory, "urllib3").requirement.as_deref(),
+            Some("*")
+        );
+        assert_eq!(package(&inventory, "Django").requirement, None);
+        assert_eq!(package(&inventory, "PyYAML").purl, "pkg:pypi/pyyaml@5.3.1");
+
+        let origin = |name| package(&inventory, name).origin.clone();
+        assert_eq!(
+            origin("mylib"),
+            Origin::Git {
+                url: "https://git.example.invalid/example/mylib.git".into(),
+                rev: Some("v0.1.0".into()),
+            }
+        );
+        assert_eq!(
+            origin("tool"),
+            Origin::Git {
+                url: "ssh://git@git.example.invalid/example/tool.git".into(),
+                rev: Some("4db9ec8b011cfab1f1cead11e77ee018b31836e0".into()),
+            }
+        );
+        assert_eq!(
+            origin("six"),
+            Origin::Url {
+                url: "https://registry.example.invalid/packages/ee/ff/48bde5c0f013094d729fe4b0316ba2a24774b3ff1c52d924a8a4cb04078a/six-1.15.0-py2.py3-none-any.whl".into(),
+            }
+        );
+        assert!(
+            matches!(origin("idna"), Origin::Url { url } if url.ends_with("/idna-2.10.tar.gz"))
+        );
+        assert_eq!(
+            origin("helper"),
+            Origin::Path {
+                path: "./libs/helper".into()
+            }
+        );
+        assert_eq!(
+            origin("chardet"),
+            Origin::Path {
+                path: "./dist/chardet-3.0.4-py2.py3-none-any.whl".into()
+            }
+        );
+        assert_eq!(origin("Django"), Origin::Registry);
+        // The included file, also scanned on its own, is one package at one location.
+        assert_eq!(package(&inventory, "pyjwt").locations.len(), 1);
+    }
+
+    #[test]
+    fn include_cycles_are_warnings_naming_file_and_line() {
+        let inventory = scan_fixture("python/requirements/cycle");
+        assert_eq!(
+            rows(&inventory),
+            [
+                "pytest 7.0.0 direct - requirements-dev.txt:2",
+                "django 3.2.0 direct - requirements.txt:1",
+                "six 1.15.0 direct - self/requirements.txt:2",
+            ]
+        );
+        assert_eq!(
+            issues(&inventory),
+            [
+                "requirements-dev.txt:1: requirements.txt:2: -r requirements-dev.txt not read: include cycle (requirements-dev.txt is already being read)",
+                "requirements.txt:2: requirements-dev.txt:1: -r requirements.txt not read: include cycle (requirements.txt is already being read)",
+                "self/requirements.txt:1: -r requirements.txt not read: include cycle (self/requirements.txt is already being read)",
+            ]
+        );
+    }
+
+    #[test]
+    fn unreadable_includes_are_warnings() {
+        let inventory = scan_fixture("python/requirements/missing");
+        assert_eq!(
+            rows(&inventory),
+            ["requests 2.25.0 direct - requirements.txt:4"]
+        );
+        assert_eq!(
+            issues(&inventory),
+            [
+                "requirements.txt:1: -r base.txt not read: base.txt: no such file",
+                "requirements.txt:2: --constraint ../outside-constraints.txt not read: outside the scanned tree",
+                "requirements.txt:3: -r https://registry.example.invalid/requirements.txt not read: remote files are not fetched",
+            ]
+        );
+    }
+
+    #[test]
+    fn bad_lines_are_skipped_with_a_warning() {
+        let inventory = scan_fixture("python/requirements/malformed");
+        assert_eq!(
+            rows(&inventory),
+            [
+                "urllib3 1.26.4 direct - requirements-bad.txt:1",
+                "six 1.15.0 direct - requirements-bad.txt:8",
+                "jinja2 2.11.2 direct - requirements-bad.txt:9",
+                "django 3.2.0 direct - requirements.txt:1",
+            ]
+        );
+        assert_eq!(
+            issues(&inventory),
+            [
+                "requirements-bad.txt:2: cannot parse requirement `django==`: `==` has no valid version; skipped",
+                "requirements-bad.txt:3: cannot parse requirement `flask 2.0`: `2.0` does not start with a version operator; skipped",
+                "requirements-bad.txt:4: unknown option --frobnicate ignored",
+                "requirements-bad.txt:5: -e needs a path or URL, not `flask`; skipped",
+                "requirements-bad.txt:6: option -r needs a value",
+                "requirements-bad.txt:7: cannot tell the package name of `https://registry.example.invalid/simple/`; skipped",
+                "requirements-bad.txt:8: unknown option --no-deps ignored",
+                "requirements-latin1.txt:1: not valid UTF-8",
+            ]
+        );
+    }
+
+    #[test]
+    fn requirement_file_names() {
+        let cataloger = Requirements;
+        for path in [
+            "requirements.txt",
+            "a/requirements-dev.txt",
+            "dev-requirements.txt",
+            "requirements/prod.txt",
+        ] {
+            assert!(cataloger.matches(path), "{path}");
+        }
+        for path in ["requirements.in", "constraints.txt", "docs/notes.txt"] {
+            assert!(!cataloger.matches(path), "{path}");
+        }
+    }
+
+    #[test]
+    fn continuations_and_comments_follow_pip() {
+        let lines = logical_lines("a==1 \\\n  --hash=sha256:x \\\n# note\nb==2 # c\nurl#egg=x\n");
+        let shown: Vec<(u32, &str, Option<&str>)> = lines
+            .iter()
+            .map(|l| (l.line, l.content.as_str(), l.comment.as_deref()))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                (1, "a==1   --hash=sha256:x", None),
+                (3, "", Some(" note")),
+                (4, "b==2", Some(" c")),
+                (5, "url#egg=x", None),
+            ]
+        );
+        assert_eq!(split_option("-rbase.txt"), ("-r", Some("base.txt")));
+        assert_eq!(
+            split_option("--requirement='base.txt'"),
+            ("--requirement", Some("base.txt"))
+        );
+        assert_eq!(split_option("-e  ./pkg"), ("-e", Some("./pkg")));
+        assert_eq!(split_option("--pre"), ("--pre", None));
+    }
 }
