@@ -117,3 +117,68 @@ fn licenses(fields: &[Field]) -> Vec<String> {
         .map(str::to_string)
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{issues, rows, scan_fixture, scan_fixture_with};
+    use scangate_fsview::SkipRules;
+
+    #[test]
+    fn installed_metadata_with_licences() {
+        let walk_installed = SkipRules::new(&[], &[], true).unwrap();
+        let inventory = scan_fixture_with("python/installed/site", walk_installed);
+        let site = "lib/python3.11/site-packages";
+        assert_eq!(
+            rows(&inventory),
+            [
+                format!("Jinja2 2.11.2 unknown - {site}/Jinja2-2.11.2.dist-info/METADATA:2"),
+                format!("PyYAML 5.3.1 unknown - {site}/PyYAML-5.3.1-py3.11.egg-info/PKG-INFO:2"),
+                format!("attrs 26.1.0 unknown - {site}/attrs-26.1.0.dist-info/METADATA:2"),
+                format!("legacy_tool 0.1 unknown - {site}/legacy_tool-0.1.dist-info/METADATA:2"),
+                format!("urllib3 1.26.4 unknown - {site}/urllib3-1.26.4.dist-info/METADATA:2"),
+                "six 1.15.0 unknown - usr/lib/python3/dist-packages/six-1.15.0.egg-info:2"
+                    .to_string(),
+            ]
+        );
+        assert_eq!(
+            issues(&inventory),
+            [format!(
+                "{site}/broken-1.0.dist-info/METADATA: no Version field in the metadata"
+            )]
+        );
+        let licenses: Vec<(&str, Vec<String>)> = inventory
+            .packages
+            .iter()
+            .map(|p| (p.purl.as_str(), p.licenses.clone()))
+            .collect();
+        assert_eq!(
+            licenses,
+            [
+                ("pkg:pypi/jinja2@2.11.2", vec!["BSD-3-Clause".to_string()]),
+                ("pkg:pypi/pyyaml@5.3.1", vec!["MIT".to_string()]),
+                ("pkg:pypi/attrs@26.1.0", vec!["MIT".to_string()]),
+                (
+                    "pkg:pypi/legacy-tool@0.1",
+                    vec!["Apache Software License".to_string()]
+                ),
+                ("pkg:pypi/urllib3@1.26.4", vec!["MIT".to_string()]),
+                ("pkg:pypi/six@1.15.0", vec!["MIT".to_string()]),
+            ]
+        );
+    }
+
+    #[test]
+    fn installed_folders_are_left_alone_by_default() {
+        assert!(scan_fixture("python/installed/site").packages.is_empty());
+    }
+
+    #[test]
+    fn only_metadata_in_installed_folders_matches() {
+        let cataloger = InstalledMetadata;
+        assert!(cataloger.matches("venv/lib/python3.12/site-packages/a-1.dist-info/METADATA"));
+        assert!(cataloger.matches("usr/lib/python3/dist-packages/a-1.egg-info/PKG-INFO"));
+        assert!(!cataloger.matches("src/demo.egg-info/PKG-INFO"));
+        assert!(!cataloger.matches("venv/lib/python3.12/site-packages/a-1.dist-info/RECORD"));
+    }
+}

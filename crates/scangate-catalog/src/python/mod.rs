@@ -148,5 +148,3 @@ mod tests {
         assert_eq!(archive_version("idna", "./dist/six-1.15.0.tar.gz"), None);
     }
 }
-#[cfg(test)]
-mod dump_tmp;

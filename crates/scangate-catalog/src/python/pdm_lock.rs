@@ -138,3 +138,99 @@ fn origin(locked: &Locked) -> Origin {
         Origin::Registry
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::{issues, rows, scan_fixture};
+    use scangate_types::{Inventory, Origin, Package};
+
+    fn package<'i>(inventory: &'i Inventory, name: &str) -> &'i Package {
+        inventory.packages.iter().find(|p| p.name == name).unwrap()
+    }
+
+    #[test]
+    fn groups_make_scopes_and_the_pyproject_direct_names() {
+        let inventory = scan_fixture("python/pdm-lock/pdm");
+        assert_eq!(
+            rows(&inventory),
+            [
+                "asgiref 3.11.1 transitive prod pdm.lock:13",
+                "atomicwrites 1.4.1 transitive dev pdm.lock:27",
+                "attrs 26.1.0 transitive dev pdm.lock:38",
+                "certifi 2026.10.18 transitive prod pdm.lock:49",
+                "chardet 3.0.4 transitive prod pdm.lock:60",
+                "colorama 0.4.6 transitive dev pdm.lock:70",
+                "django 3.2 direct prod pdm.lock:82",
+                "helper 0.2.0 direct prod pdm.lock:98",
+                "idna 2.10 transitive prod pdm.lock:106",
+                "iniconfig 2.1.0 transitive dev pdm.lock:117",
+                "jinja2 2.11.2 direct prod pdm.lock:128",
+                "markupsafe 3.0.4 transitive prod pdm.lock:142",
+                "mylib 0.1.0 direct prod pdm.lock:302",
+                "packaging 26.3 transitive dev pdm.lock:314",
+                "pluggy 1.6.0 transitive dev pdm.lock:325",
+                "py 1.11.0 transitive dev pdm.lock:336",
+                "pysocks 1.7.1 transitive prod pdm.lock:347",
+                "pytest 7.0.0 direct dev pdm.lock:358",
+                "pytz 2026.6 transitive prod pdm.lock:380",
+                "pyyaml 5.3.1 direct prod pdm.lock:390",
+                "redis 3.5.3 direct optional pdm.lock:402",
+                "requests 2.25.0 direct prod pdm.lock:413",
+                "six 1.15.0 direct prod pdm.lock:447",
+                "sqlparse 0.5.5 transitive prod pdm.lock:458",
+                "tomli 2.5.0 transitive dev pdm.lock:469",
+                "typing-extensions 4.16.0 transitive prod pdm.lock:543",
+                "urllib3 1.26.20 transitive prod pdm.lock:555",
+            ]
+        );
+        assert!(issues(&inventory).is_empty());
+        // The `requests[socks]` entry folds into requests: one package, its edges added.
+        let requests = package(&inventory, "requests");
+        assert_eq!(requests.locations.len(), 1);
+        assert_eq!(
+            requests.depends_on,
+            [
+                "pkg:pypi/certifi@2026.10.18",
+                "pkg:pypi/chardet@3.0.4",
+                "pkg:pypi/idna@2.10",
+                "pkg:pypi/urllib3@1.26.20",
+                "pkg:pypi/pysocks@1.7.1",
+            ]
+        );
+        assert_eq!(
+            package(&inventory, "mylib").origin,
+            Origin::Git {
+                url: "https://git.example.invalid/example/mylib.git".into(),
+                rev: Some("4db9ec8b011cfab1f1cead11e77ee018b31836e0".into()),
+            }
+        );
+        assert_eq!(
+            package(&inventory, "helper").origin,
+            Origin::Path {
+                path: "./libs/helper".into()
+            }
+        );
+        assert!(
+            matches!(&package(&inventory, "six").origin, Origin::Url { url } if url.ends_with("/six-1.15.0-py2.py3-none-any.whl"))
+        );
+    }
+
+    #[test]
+    fn malformed_lock_and_pyproject() {
+        let inventory = scan_fixture("python/pdm-lock/malformed");
+        assert_eq!(
+            rows(&inventory),
+            [
+                "urllib3 1.26.4 unknown prod bad-pyproject/pdm.lock:13",
+                "urllib3 1.26.4 unknown prod good/pdm.lock:13",
+            ]
+        );
+        assert_eq!(
+            issues(&inventory),
+            [
+                "bad-pyproject/pdm.lock: pyproject.toml:3: invalid TOML: unclosed array, expected `]`; direct dependencies unknown",
+                "bad/pdm.lock:17: invalid TOML: invalid basic string, expected `\"`",
+            ]
+        );
+    }
+}

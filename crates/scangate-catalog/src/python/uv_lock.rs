@@ -276,3 +276,134 @@ fn origin(source: Option<&Source>) -> Origin {
         Some(Source::Url(url)) => Origin::Url { url: url.clone() },
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::testing::{issues, rows, scan_fixture};
+    use scangate_types::{Inventory, Origin, Package};
+
+    fn package<'i>(inventory: &'i Inventory, name: &str) -> &'i Package {
+        inventory.packages.iter().find(|p| p.name == name).unwrap()
+    }
+
+    #[test]
+    fn workspace_with_forks_extras_and_dev_group() {
+        let inventory = scan_fixture("python/uv-lock/workspace");
+        assert_eq!(
+            rows(&inventory),
+            [
+                "asgiref 3.11.1 transitive prod uv.lock:16",
+                "asgiref 3.12.1 transitive prod uv.lock:31",
+                "asgiref 3.13.0 transitive prod uv.lock:46",
+                "atomicwrites 1.4.1 transitive dev uv.lock:58",
+                "attrs 26.1.0 transitive dev uv.lock:64",
+                "certifi 2026.10.18 transitive prod uv.lock:73",
+                "chardet 3.0.4 transitive prod uv.lock:82",
+                "colorama 0.4.6 transitive dev uv.lock:91",
+                "django 3.2 direct prod uv.lock:144",
+                "helper 0.2.0 direct prod uv.lock:161",
+                "idna 2.10 transitive prod uv.lock:166",
+                "iniconfig 2.1.0 transitive dev uv.lock:175",
+                "iniconfig 2.3.1 transitive dev uv.lock:187",
+                "jinja2 2.11.2 direct prod uv.lock:200",
+                "markupsafe 2.0.1 direct prod uv.lock:213",
+                "markupsafe 2.1.5 direct prod uv.lock:249",
+                "mylib 0.1.0 direct prod uv.lock:312",
+                "packaging 26.3 transitive dev uv.lock:320",
+                "pluggy 1.6.0 transitive dev uv.lock:329",
+                "pluggy 1.7.0 transitive dev uv.lock:341",
+                "py 1.11.0 transitive dev uv.lock:354",
+                "pyjwt 1.7.1 direct prod uv.lock:363",
+                "pysocks 1.7.1 transitive prod uv.lock:372",
+                "pytest 7.0.0 direct dev uv.lock:381",
+                "pytz 2026.6 transitive prod uv.lock:402",
+                "pyyaml 5.3.1 direct prod uv.lock:411",
+                "redis 3.5.3 direct optional uv.lock:421",
+                "requests 2.25.0 direct prod uv.lock:430",
+                "six 1.15.0 transitive prod uv.lock:450",
+                "sqlparse 0.5.5 transitive prod uv.lock:459",
+                "sqlparse 0.6.1 transitive prod uv.lock:471",
+                "tomli 2.5.0 transitive dev uv.lock:484",
+                "typing-extensions 4.16.0 transitive prod uv.lock:556",
+                "urllib3 1.26.20 transitive prod uv.lock:565",
+            ]
+        );
+        assert!(issues(&inventory).is_empty());
+        assert_eq!(
+            package(&inventory, "jinja2").depends_on,
+            ["pkg:pypi/markupsafe@2.0.1", "pkg:pypi/markupsafe@2.1.5"]
+        );
+        assert_eq!(
+            package(&inventory, "requests").depends_on,
+            [
+                "pkg:pypi/certifi@2026.10.18",
+                "pkg:pypi/chardet@3.0.4",
+                "pkg:pypi/idna@2.10",
+                "pkg:pypi/urllib3@1.26.20",
+                "pkg:pypi/pysocks@1.7.1",
+            ]
+        );
+        assert_eq!(
+            package(&inventory, "mylib").origin,
+            Origin::Git {
+                url: "https://git.example.invalid/example/mylib.git".into(),
+                rev: Some("4db9ec8b011cfab1f1cead11e77ee018b31836e0".into()),
+            }
+        );
+        assert_eq!(
+            package(&inventory, "helper").origin,
+            Origin::Path {
+                path: "libs/helper".into()
+            }
+        );
+        // The project and the workspace member are not packages.
+        assert!(
+            inventory
+                .packages
+                .iter()
+                .all(|p| p.name != "demo-app" && p.name != "member-lib")
+        );
+    }
+
+    #[test]
+    fn virtual_project_with_url_and_path_sources() {
+        let inventory = scan_fixture("python/uv-lock/virtual");
+        assert_eq!(
+            rows(&inventory),
+            [
+                "idna 2.10 direct prod uv.lock:5",
+                "six 1.15.0 direct prod uv.lock:28",
+                "urllib3 1.26.4 direct prod uv.lock:36",
+            ]
+        );
+        assert_eq!(
+            package(&inventory, "idna").origin,
+            Origin::Path {
+                path: "dist/idna-2.10.tar.gz".into()
+            }
+        );
+        assert!(
+            matches!(&package(&inventory, "six").origin, Origin::Url { url } if url.ends_with("/six-1.15.0-py2.py3-none-any.whl"))
+        );
+        assert_eq!(package(&inventory, "urllib3").origin, Origin::Registry);
+    }
+
+    #[test]
+    fn malformed_lock() {
+        let inventory = scan_fixture("python/uv-lock/malformed");
+        assert_eq!(
+            rows(&inventory),
+            [
+                "idna 2.10 direct prod good/uv.lock:5",
+                "six 1.15.0 direct prod good/uv.lock:28",
+                "urllib3 1.26.4 direct prod good/uv.lock:36",
+            ]
+        );
+        assert_eq!(
+            issues(&inventory),
+            [
+                "bad/uv.lock:8: invalid TOML: unknown variant `svn`, expected one of `registry`, `git`, `path`, `directory`, `editable`, `virtual`, `url`",
+            ]
+        );
+    }
+}
