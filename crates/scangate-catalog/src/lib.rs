@@ -16,6 +16,7 @@ mod golang;
 mod java;
 mod javascript;
 mod php;
+mod python;
 mod ruby;
 mod rust;
 

@@ -1,7 +1,7 @@
 //! Every cataloger scangate runs. Adding a format: one file, its fixtures, one line here.
 
 use crate::Cataloger;
-use crate::{dotnet, golang, java, javascript, php, ruby, rust};
+use crate::{dotnet, golang, java, javascript, php, python, ruby, rust};
 
 /// All catalogers that read declarations in a source tree.
 pub fn all() -> &'static [&'static dyn Cataloger] {
@@ -23,5 +23,11 @@ pub fn all() -> &'static [&'static dyn Cataloger] {
         &java::GradleLockfile,
         &java::GradleBuild,
         &java::VersionCatalog,
+        &python::Requirements,
+        &python::PipfileLock,
+        &python::PoetryLock,
+        &python::UvLock,
+        &python::PdmLock,
+        &python::InstalledMetadata,
     ]
 }
