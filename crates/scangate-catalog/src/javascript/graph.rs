@@ -179,89 +179,6 @@ fn propagate(nodes: &[Node], roots: &[Root]) -> Vec<Reach> {
     reach
 }
 
-/// `name@range` split at the `@` that ends the name (a scoped name starts with `@`).
-pub fn split_descriptor(descriptor: &str) -> (&str, &str) {
-    match descriptor
-        .get(1..)
-        .and_then(|rest| rest.find('@'))
-        .map(|at| at + 1)
-    {
-        Some(at) => (&descriptor[..at], &descriptor[at + 1..]),
-        None => (descriptor, ""),
-    }
-}
-
-/// A URL without its `#fragment`, and the fragment.
-pub fn split_fragment(url: &str) -> (&str, Option<&str>) {
-    match url.split_once('#') {
-        Some((base, fragment)) => (base, Some(fragment).filter(|f| !f.is_empty())),
-        None => (url, None),
-    }
-}
-
-/// Whether a dependency range or locator reference names a git repository.
-pub fn is_git_reference(reference: &str) -> bool {
-    const PREFIXES: &[&str] = &[
-        "git:",
-        "git+",
-        "ssh:",
-        "github:",
-        "gitlab:",
-        "bitbucket:",
-        "gist:",
-    ];
-    let (base, _) = split_fragment(reference);
-    PREFIXES.iter().any(|prefix| reference.starts_with(prefix))
-        || base.ends_with(".git")
-        || is_hosted_shorthand(reference)
-}
-
-/// `owner/repo` or `owner/repo#ref`, which npm and yarn read as a GitHub repository.
-fn is_hosted_shorthand(reference: &str) -> bool {
-    let (base, _) = split_fragment(reference);
-    let mut parts = base.split('/');
-    let (Some(owner), Some(repo), None) = (parts.next(), parts.next(), parts.next()) else {
-        return false;
-    };
-    let plain = |part: &str| {
-        !part.is_empty()
-            && part
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-    };
-    plain(owner) && plain(repo) && !owner.starts_with('.')
-}
-
-/// `%xx` escapes decoded; malformed escapes are kept as they are.
-pub fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok())
-            .and_then(|h| u8::from_str_radix(h, 16).ok());
-        match (bytes[i], hex) {
-            (b'%', Some(byte)) => {
-                out.push(byte);
-                i += 3;
-            }
-            (byte, _) => {
-                out.push(byte);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-/// A path from the lockfile, relative to `dir`, made relative to the lockfile's folder where
-/// it stays inside the scanned tree; otherwise as written.
-pub fn local_path(dir: &str, path: &str) -> String {
-    scangate_fsview::join(dir, path).unwrap_or_else(|| path.to_string())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -309,18 +226,5 @@ mod tests {
                 Reach::Reached(None),
             ]
         );
-    }
-
-    #[test]
-    fn references_are_classified_by_shape() {
-        assert_eq!(split_descriptor("@types/ms@npm:*"), ("@types/ms", "npm:*"));
-        assert_eq!(split_descriptor("lodash"), ("lodash", ""));
-        assert!(is_git_reference("git://host.invalid/a/b.git#v1"));
-        assert!(is_git_reference("owner/repo#main"));
-        assert!(is_git_reference("https://host.invalid/a/b.git"));
-        assert!(!is_git_reference("https://host.invalid/a/b-1.0.0.tgz"));
-        assert!(!is_git_reference("^1.2.3"));
-        assert!(!is_git_reference("file:../x"));
-        assert_eq!(percent_decode("npm%3A1.0.0%zz"), "npm:1.0.0%zz");
     }
 }

@@ -3,10 +3,11 @@
 
 mod graph;
 mod manifest;
+mod node_modules;
 mod package_json;
 mod package_lock;
 mod pnpm_lock;
-mod shared;
+mod specifier;
 #[cfg(test)]
 mod test_support;
 mod yaml_lines;

@@ -8,14 +8,13 @@
 //! version only when the range is one exact version. The project's own workspace members are
 //! not packages.
 
-use super::shared::{
-    SECTIONS, Spec, Workspaces, ancestors, exact_version, in_node_modules, licenses, parse_spec,
-};
+use super::manifest::{Dependency, Manifest, Odd, SECTIONS, Workspaces, manifest_path};
+use super::node_modules::{ancestors, in_node_modules};
+use super::specifier::{Spec, exact_version, parse_spec};
 use crate::support::json;
 use crate::{CatalogError, Cataloger, Catalogued, Context, Diagnostic, SourceFile};
 use scangate_fsview::{file_name, join, parent};
-use scangate_types::{Ecosystem, Package, Relationship};
-use serde_json::{Map, Value};
+use scangate_types::{Ecosystem, Location, Package, Relationship};
 use std::collections::{HashMap, HashSet};
 
 pub struct PackageJson;
@@ -74,23 +73,11 @@ fn is_locked(dir: &str, ctx: &Context<'_>) -> bool {
     })
 }
 
-fn parse(text: &str) -> Result<Map<String, Value>, CatalogError> {
-    match json::from_str(text)? {
-        Value::Object(object) => Ok(object),
-        _ => Err(CatalogError::at(1, "package.json is not a JSON object")),
-    }
-}
-
 /// An installed package: its name and exact version. A file without both is not a package.
 fn installed(file: &SourceFile<'_>) -> Result<Catalogued, CatalogError> {
     let text = file.text()?;
-    let manifest = parse(text)?;
-    let field = |key: &str| {
-        (manifest.get(key).and_then(Value::as_str))
-            .map(str::trim)
-            .filter(|v| !v.is_empty())
-    };
-    let (Some(name), Some(version)) = (field("name"), field("version")) else {
+    let manifest = Manifest::parse(text)?;
+    let (Some(name), Some(version)) = (manifest.field("name"), manifest.field("version")) else {
         return Ok(Catalogued::default());
     };
     let line = json::key_lines(text, &[]).get("name").copied();
@@ -100,64 +87,64 @@ fn installed(file: &SourceFile<'_>) -> Result<Catalogued, CatalogError> {
         Some(version.to_string()),
         file.at(line),
     )
-    .with_licenses(licenses([
-        manifest.get("license"),
-        manifest.get("licenses"),
-    ]));
+    .with_licenses(manifest.licenses());
     Ok(vec![package].into())
 }
 
 /// A project's manifest: each declared dependency, as declared.
 fn manifest(file: &SourceFile<'_>, ctx: &Context<'_>) -> Result<Catalogued, CatalogError> {
     let text = file.text()?;
-    let manifest = parse(text)?;
+    let manifest = Manifest::parse(text)?;
     let members = workspace_names(file.path, &manifest, ctx);
     let lines = section_lines(text);
+    let line =
+        |section: &str, name: &str| lines.get(&(section.to_string(), name.to_string())).copied();
     let mut found = Catalogued::default();
-    for (section, scope) in SECTIONS {
-        let Some(declared) = manifest.get(section) else {
-            continue;
-        };
-        let line = |name: &str| lines.get(&(section.to_string(), name.to_string())).copied();
-        let Some(declared) = declared.as_object() else {
-            let at = json::key_lines(text, &[]).get(section).copied();
-            let message = format!("`{section}` is not an object; ignored");
-            found.warnings.push(Diagnostic::new(at, message));
-            continue;
-        };
-        for (name, spec) in declared {
-            let Some(spec) = spec.as_str() else {
-                let message = format!("`{section}.{name}` is not a string; ignored");
-                found.warnings.push(Diagnostic::new(line(name), message));
-                continue;
-            };
-            if members.contains(name) {
+    for entry in manifest.dependencies() {
+        let dependency = match entry {
+            Ok(dependency) => dependency,
+            Err(odd) => {
+                let at = match odd {
+                    Odd::Section(section) => json::key_lines(text, &[]).get(section).copied(),
+                    Odd::Entry { section, name } => line(section, name),
+                };
+                found
+                    .warnings
+                    .push(Diagnostic::new(at, format!("{odd}; ignored")));
                 continue;
             }
-            let at = file.at(line(name));
-            let package = match parse_spec(name, spec) {
-                Spec::Workspace => continue,
-                Spec::Registry { name, range } => {
-                    let version = exact_version(range).map(str::to_owned);
-                    let package = Package::new(Ecosystem::Npm, name, version, at);
-                    if range.is_empty() {
-                        package
-                    } else {
-                        package.with_requirement(range)
-                    }
-                }
-                Spec::Source(origin) => {
-                    Package::new(Ecosystem::Npm, name, None, at).with_origin(origin)
-                }
-            };
-            found.packages.push(
-                package
-                    .with_relationship(Relationship::Direct)
-                    .with_scope(scope),
-            );
+        };
+        if members.contains(dependency.name) {
+            continue;
         }
+        let at = file.at(line(dependency.section, dependency.name));
+        found.packages.extend(declared(&dependency, at));
     }
     Ok(found)
+}
+
+/// The package a dependency declares, as declared; `None` for a workspace member.
+fn declared(dependency: &Dependency<'_>, at: Location) -> Option<Package> {
+    let package = match parse_spec(dependency.name, dependency.spec) {
+        Spec::Workspace => return None,
+        Spec::Registry { name, range } => {
+            let version = exact_version(range).map(str::to_owned);
+            let package = Package::new(Ecosystem::Npm, name, version, at);
+            if range.is_empty() {
+                package
+            } else {
+                package.with_requirement(range)
+            }
+        }
+        Spec::Source(origin) => {
+            Package::new(Ecosystem::Npm, dependency.name, None, at).with_origin(origin)
+        }
+    };
+    Some(
+        package
+            .with_relationship(Relationship::Direct)
+            .with_scope(dependency.scope),
+    )
 }
 
 /// The line of every dependency key, by (section, name).
@@ -177,68 +164,43 @@ fn section_lines(text: &str) -> HashMap<(String, String), u32> {
 
 /// The names of the workspace the manifest at `path` belongs to: its own `workspaces`, or the
 /// nearest ancestor's that lists its folder. Empty outside a workspace.
-fn workspace_names(
-    path: &str,
-    manifest: &Map<String, Value>,
-    ctx: &Context<'_>,
-) -> HashSet<String> {
+fn workspace_names(path: &str, manifest: &Manifest, ctx: &Context<'_>) -> HashSet<String> {
     let dir = parent(path);
-    let own = manifest.get("workspaces").and_then(Workspaces::from_field);
-    let Some((root, workspaces, root_name)) = own
-        .map(|w| (dir.to_string(), w, name_of(manifest)))
-        .or_else(|| workspace_root(dir, ctx))
-    else {
+    let own = manifest.workspaces(dir).map(|workspaces| {
+        let name = manifest.field("name").map(str::to_owned);
+        (workspaces, name)
+    });
+    let Some((workspaces, root_name)) = own.or_else(|| workspace_root(dir, ctx)) else {
         return HashSet::new();
     };
-    let is_member = |file: &str| {
-        file_name(file) == "package.json"
-            && !in_node_modules(file)
-            && relative(&root, parent(file)).is_some_and(|rel| workspaces.contains(rel))
-    };
-    let walk = ctx.view.files(&is_member);
-    let member_names = walk.files.iter().filter_map(|member| {
-        let text = ctx.read_text(member).ok()?;
-        name_of(&parse(&text).ok()?)
-    });
+    let member_names = workspaces
+        .member_manifests(ctx)
+        .into_iter()
+        .filter_map(|member| {
+            let text = ctx.read_text(&member).ok()?;
+            Some(Manifest::parse(&text).ok()?.field("name")?.to_string())
+        });
     root_name.into_iter().chain(member_names).collect()
 }
 
 /// The nearest ancestor folder whose package.json has `workspaces`, if they include `dir`:
-/// (folder, patterns, its package name).
-fn workspace_root(dir: &str, ctx: &Context<'_>) -> Option<(String, Workspaces, Option<String>)> {
+/// those workspaces and the root's package name.
+fn workspace_root(dir: &str, ctx: &Context<'_>) -> Option<(Workspaces, Option<String>)> {
     ancestors(dir).skip(1).find_map(|up| {
-        let text = ctx.read_text(&join(up, "package.json")?).ok()?;
-        let manifest = parse(&text).ok()?;
-        let workspaces = Workspaces::from_field(manifest.get("workspaces")?)?;
-        let is_member = relative(up, dir).is_some_and(|rel| workspaces.contains(rel));
-        is_member.then(|| (up.to_string(), workspaces, name_of(&manifest)))
+        let text = ctx.read_text(&manifest_path(up, ".")?).ok()?;
+        let manifest = Manifest::parse(&text).ok()?;
+        let workspaces = manifest.workspaces(up)?;
+        let name = manifest.field("name").map(str::to_owned);
+        workspaces.contains(dir).then_some((workspaces, name))
     })
-}
-
-fn name_of(manifest: &Map<String, Value>) -> Option<String> {
-    manifest.get("name")?.as_str().map(str::to_owned)
-}
-
-/// `dir` relative to `root`, if it lies inside it.
-fn relative<'a>(root: &str, dir: &'a str) -> Option<&'a str> {
-    if root.is_empty() {
-        Some(dir)
-    } else {
-        dir.strip_prefix(root)?.strip_prefix('/')
-    }
 }
 
 #[cfg(test)]
 mod tests {
+    use crate::javascript::test_support::package;
     use crate::testing::{issues, rows, scan_fixture, scan_fixture_with};
     use scangate_fsview::SkipRules;
-    use scangate_types::{Inventory, Origin, Package};
-
-    fn find<'a>(inventory: &'a Inventory, name: &str) -> &'a Package {
-        (inventory.packages.iter())
-            .find(|p| p.name == name)
-            .unwrap_or_else(|| panic!("no {name}"))
-    }
+    use scangate_types::Origin;
 
     #[test]
     fn manifest_without_lockfile_gives_declared_ranges() {
@@ -267,36 +229,36 @@ mod tests {
         assert!(issues(&inventory).is_empty());
         assert_eq!(inventory.files[0].cataloger, "npm-package-json");
         // `=1.2.5` pins one version; the declared text stays the requirement.
-        let minimist = find(&inventory, "minimist");
+        let minimist = package(&inventory, "minimist", Some("1.2.5"));
         assert_eq!(minimist.purl, "pkg:npm/minimist@1.2.5");
         assert_eq!(minimist.requirement.as_deref(), Some("=1.2.5"));
         // `my-debug: npm:debug@~2.6.8` is debug, unresolved.
-        let alias = find(&inventory, "debug");
+        let alias = package(&inventory, "debug", None);
         assert_eq!(
             (alias.purl.as_str(), alias.version.as_deref()),
             ("pkg:npm/debug", None)
         );
         assert_eq!(
-            find(&inventory, "left-pad").origin,
+            package(&inventory, "left-pad", None).origin,
             Origin::Git {
                 url: "git+ssh://git@git.example.invalid/acme/left-pad.git".into(),
                 rev: Some("v1.3.0".into()),
             }
         );
         assert_eq!(
-            find(&inventory, "is-even").origin,
+            package(&inventory, "is-even", None).origin,
             Origin::Git {
                 url: "github:acme/is-even".into(),
                 rev: Some("main".into()),
             }
         );
         assert_eq!(
-            find(&inventory, "linked").origin,
+            package(&inventory, "linked", None).origin,
             Origin::Path {
                 path: "../linked".into()
             }
         );
-        let tarball = find(&inventory, "tarball");
+        let tarball = package(&inventory, "tarball", None);
         assert_eq!(
             tarball.origin,
             Origin::Url {

@@ -10,12 +10,12 @@
 //! direct, the rest transitive. Version 1 does not record the project's own dependencies, so
 //! they are read from the package.json beside the lockfile.
 
-use super::shared::{
-    SECTIONS, Workspaces, ancestors, in_node_modules, licenses, resolved_origin, split_name_version,
-};
+use super::manifest::{Manifest, Workspaces, licenses, manifest_path};
+use super::node_modules::{ancestors, in_node_modules};
+use super::specifier::{resolved_origin, split_name_version};
 use crate::support::json;
 use crate::{CatalogError, Cataloger, Catalogued, Context, Diagnostic, SourceFile};
-use scangate_fsview::{file_name, join, parent};
+use scangate_fsview::{file_name, parent};
 use scangate_types::{Ecosystem, Origin, Package, Relationship, Scope};
 use serde::Deserialize;
 use serde::de::IgnoredAny;
@@ -174,16 +174,14 @@ impl Tree {
         let workspaces = packages
             .get("")
             .and_then(|root| root.workspaces.as_ref())
-            .and_then(Workspaces::from_field);
+            .and_then(|field| Workspaces::from_field("", field));
         // A linked folder that records no name is known by the name of its link.
         let link_names: HashMap<String, String> = packages
             .iter()
             .filter(|(_, entry)| entry.link)
             .filter_map(|(path, entry)| Some((entry.resolved.clone()?, folder_name(path).into())))
             .collect();
-        let is_member = |path: &str| {
-            !in_node_modules(path) && workspaces.as_ref().is_some_and(|w| w.contains(path))
-        };
+        let is_member = |path: &str| workspaces.as_ref().is_some_and(|w| w.contains(path));
         let mut tree = Tree {
             has_project: packages.contains_key(""),
             ..Tree::default()
@@ -329,12 +327,10 @@ fn v1_node(key: String, entry: &V1Entry, line: Option<u32>) -> Node {
 
 /// The project of a version 1 lockfile, from the package.json beside it.
 fn project_manifest(lockfile: &str, ctx: &Context<'_>) -> Option<Node> {
-    let path = join(parent(lockfile), "package.json")?;
-    let manifest: Value = json::from_str(&ctx.read_text(&path).ok()?).ok()?;
-    let needs = SECTIONS
-        .iter()
-        .filter_map(|(section, _)| manifest.get(section)?.as_object())
-        .flat_map(|deps| deps.keys().cloned())
+    let path = manifest_path(parent(lockfile), ".")?;
+    let manifest = Manifest::parse(&ctx.read_text(&path).ok()?).ok()?;
+    let needs = (manifest.dependencies().into_iter().flatten())
+        .map(|dep| dep.name.to_string())
         .collect();
     Some(Node {
         name: String::new(),
@@ -382,14 +378,9 @@ fn v1_lines(text: &str) -> HashMap<String, u32> {
 
 #[cfg(test)]
 mod tests {
+    use crate::javascript::test_support::package;
     use crate::testing::{issues, rows, scan_fixture};
-    use scangate_types::{Inventory, Origin, Package, Scope};
-
-    fn find<'a>(inventory: &'a Inventory, purl: &str) -> &'a Package {
-        (inventory.packages.iter())
-            .find(|p| p.purl == purl)
-            .unwrap_or_else(|| panic!("no {purl}"))
-    }
+    use scangate_types::{Origin, Package, Scope};
 
     fn lines(package: &Package) -> Vec<u32> {
         package.locations.iter().filter_map(|l| l.line).collect()
@@ -425,23 +416,23 @@ mod tests {
         assert_eq!(rows(&inventory), V2_V3_ROWS);
         assert!(issues(&inventory).is_empty());
         // Installed under debug and under the alias old-debug: one package, two places.
-        assert_eq!(lines(find(&inventory, "pkg:npm/ms@2.0.0")), [45, 113]);
+        assert_eq!(lines(package(&inventory, "ms", Some("2.0.0"))), [45, 113]);
         // The alias old-debug is reported as the package it installs.
-        let alias = find(&inventory, "pkg:npm/debug@2.6.9");
+        let alias = package(&inventory, "debug", Some("2.6.9"));
         assert_eq!(lines(alias), [103]);
         assert_eq!(alias.depends_on, ["pkg:npm/ms@2.0.0"]);
         // Node's lookup: debug finds its nested ms, not the ms 2.1.3 at the top.
-        let debug = find(&inventory, "pkg:npm/debug@2.6.8");
+        let debug = package(&inventory, "debug", Some("2.6.8"));
         assert_eq!(debug.depends_on, ["pkg:npm/ms@2.0.0"]);
         assert_eq!(debug.licenses, ["MIT"]);
         assert_eq!(debug.origin, Origin::Registry);
         assert_eq!(
-            find(&inventory, "pkg:npm/is-data-descriptor@1.0.0").depends_on,
+            package(&inventory, "is-data-descriptor", Some("1.0.0")).depends_on,
             ["pkg:npm/kind-of@6.0.2"]
         );
         // devOptional: optional for the project, needed by a dev dependency.
         assert_eq!(
-            find(&inventory, "pkg:npm/kind-of@6.0.2").scope,
+            package(&inventory, "kind-of", Some("6.0.2")).scope,
             Some(Scope::Dev)
         );
         assert_eq!(inventory.files[0].cataloger, "npm-package-lock");
@@ -452,7 +443,7 @@ mod tests {
         let inventory = scan_fixture("javascript/package-lock/v2");
         assert_eq!(rows(&inventory), V2_V3_ROWS);
         assert!(issues(&inventory).is_empty());
-        assert_eq!(lines(find(&inventory, "pkg:npm/ms@2.0.0")), [45, 113]);
+        assert_eq!(lines(package(&inventory, "ms", Some("2.0.0"))), [45, 113]);
     }
 
     #[test]
@@ -473,8 +464,8 @@ mod tests {
             ]
         );
         assert!(issues(&inventory).is_empty());
-        assert_eq!(lines(find(&inventory, "pkg:npm/ms@2.0.0")), [21, 66]);
-        let alias = find(&inventory, "pkg:npm/debug@2.6.9");
+        assert_eq!(lines(package(&inventory, "ms", Some("2.0.0"))), [21, 66]);
+        let alias = package(&inventory, "debug", Some("2.6.9"));
         assert_eq!(alias.depends_on, ["pkg:npm/ms@2.0.0"]);
         assert_eq!(alias.origin, Origin::Registry);
         assert!(alias.licenses.is_empty());
@@ -546,7 +537,7 @@ mod tests {
             ]
         );
         assert!(issues(&inventory).is_empty());
-        let local = find(&inventory, "pkg:npm/local-lib@0.1.0");
+        let local = package(&inventory, "local-lib", Some("0.1.0"));
         assert_eq!(
             local.origin,
             Origin::Path {
@@ -555,7 +546,7 @@ mod tests {
         );
         assert_eq!(local.licenses, ["ISC"]);
         assert_eq!(local.depends_on, ["pkg:npm/ms@2.0.0"]);
-        let git = find(&inventory, "pkg:npm/left-pad@1.3.0");
+        let git = package(&inventory, "left-pad", Some("1.3.0"));
         assert_eq!(
             git.origin,
             Origin::Git {
@@ -565,12 +556,12 @@ mod tests {
         );
         assert_eq!(git.licenses, ["WTFPL"]);
         assert_eq!(
-            find(&inventory, "pkg:npm/packed-lib@0.2.0").origin,
+            package(&inventory, "packed-lib", Some("0.2.0")).origin,
             Origin::Path {
                 path: "packed-lib-0.2.0.tgz".into()
             }
         );
-        let tarball = find(&inventory, "pkg:npm/tarball-lib@2.0.0");
+        let tarball = package(&inventory, "tarball-lib", Some("2.0.0"));
         assert_eq!(
             tarball.origin,
             Origin::Url {
@@ -578,7 +569,7 @@ mod tests {
             }
         );
         assert_eq!(tarball.depends_on, ["pkg:npm/ms@2.0.0"]);
-        let bundler = find(&inventory, "pkg:npm/bundler@1.0.0");
+        let bundler = package(&inventory, "bundler", Some("1.0.0"));
         assert_eq!(bundler.origin, Origin::Registry);
         assert_eq!(bundler.depends_on, ["pkg:npm/inner@1.0.1"]);
     }
@@ -601,13 +592,13 @@ mod tests {
         );
         assert!(issues(&inventory).is_empty());
         assert_eq!(
-            find(&inventory, "pkg:npm/left-pad").origin,
+            package(&inventory, "left-pad", None).origin,
             Origin::Git {
                 url: "git+ssh://git@git.example.invalid/acme/left-pad.git".into(),
                 rev: Some("5ff51b1d2dc7b1c77e6bd6c8af6ac0ff6ca3b1da".into()),
             }
         );
-        let local = find(&inventory, "pkg:npm/local-lib");
+        let local = package(&inventory, "local-lib", None);
         assert_eq!(
             local.origin,
             Origin::Path {
@@ -616,7 +607,7 @@ mod tests {
         );
         assert_eq!(local.depends_on, ["pkg:npm/ms@2.0.0"]);
         assert_eq!(
-            find(&inventory, "pkg:npm/tarball-lib").origin,
+            package(&inventory, "tarball-lib", None).origin,
             Origin::Url {
                 url: "https://downloads.example.invalid/tarball-lib-2.0.0.tgz".into()
             }

@@ -8,7 +8,8 @@
 //! `/a@1.0.0(b@2.0.0)`, 9.0 snapshots) is one package; in 9.0 its line is that of its
 //! `packages` entry. `link:` references are workspace members, not packages.
 
-use super::graph::{Graph, Node, Root, local_path};
+use super::graph::{Graph, Node, Root};
+use super::specifier::local_origin;
 use super::yaml_lines::key_lines;
 use crate::support::yaml;
 use crate::{CatalogError, Cataloger, Catalogued, Context, Diagnostic, SourceFile};
@@ -418,13 +419,9 @@ fn origin(resolution: Option<&Resolution>, registry_key: bool) -> Origin {
             url: repo.clone(),
             rev: resolution.commit.clone(),
         },
-        (Some("directory"), _, Some(directory), _) => Origin::Path {
-            path: local_path("", directory),
-        },
+        (Some("directory"), _, Some(directory), _) => local_origin("", directory),
         (_, _, _, Some(tarball)) => match tarball.strip_prefix("file:") {
-            Some(path) => Origin::Path {
-                path: local_path("", path),
-            },
+            Some(path) => local_origin("", path),
             None if !registry_key => Origin::Url {
                 url: tarball.clone(),
             },

@@ -1,4 +1,4 @@
-//! Test helpers for the lockfile catalogers of this folder.
+//! Test helpers for the catalogers of this folder.
 
 use crate::testing::row;
 use scangate_fsview::file_name;

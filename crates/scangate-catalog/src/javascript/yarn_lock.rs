@@ -12,7 +12,7 @@ mod berry;
 mod v1;
 
 use super::graph::Root;
-use super::manifest;
+use super::manifest::{Manifest, manifest_path};
 use crate::{CatalogError, Cataloger, Catalogued, Context, Diagnostic, SourceFile};
 use scangate_fsview::{file_name, parent};
 
@@ -41,11 +41,6 @@ impl Cataloger for YarnLock {
     }
 }
 
-/// The package.json in `dir`, as a path of the view.
-fn manifest_path(dir: &str, folder: &str) -> Option<String> {
-    scangate_fsview::join(dir, &format!("{folder}/package.json"))
-}
-
 /// Direct dependencies named by the package.json beside a yarn 1 lockfile and by its
 /// workspace members; `None` without that package.json.
 fn project_roots(
@@ -55,14 +50,39 @@ fn project_roots(
     mut resolve: impl FnMut(&str, &str) -> Option<usize>,
 ) -> Option<Vec<Root>> {
     let dir = parent(file.path);
-    let root = manifest::read(ctx, &manifest_path(dir, ".")?, warnings)?;
-    let mut roots = root.roots(&mut resolve);
-    for path in manifest::workspace_manifest_paths(ctx, dir, &root.workspaces, warnings) {
-        if let Some(member) = manifest::read(ctx, &path, warnings) {
-            roots.extend(member.roots(&mut resolve));
+    let root = Manifest::read(ctx, &manifest_path(dir, ".")?, warnings)?;
+    let mut roots = manifest_roots(&root, &mut resolve);
+    if let Some(workspaces) = root.workspaces(dir) {
+        for pattern in workspaces.invalid() {
+            warnings.push(Diagnostic::new(
+                None,
+                format!(
+                    "workspace pattern `{pattern}` is not a valid glob; its members were not read"
+                ),
+            ));
+        }
+        for path in workspaces.member_manifests(ctx) {
+            if let Some(member) = Manifest::read(ctx, &path, warnings) {
+                roots.extend(manifest_roots(&member, &mut resolve));
+            }
         }
     }
     Some(roots)
+}
+
+/// Roots for every dependency of `manifest` that `resolve(name, range)` finds in the lockfile.
+fn manifest_roots(
+    manifest: &Manifest,
+    mut resolve: impl FnMut(&str, &str) -> Option<usize>,
+) -> Vec<Root> {
+    (manifest.dependencies().into_iter().flatten())
+        .filter_map(|dep| {
+            resolve(dep.name, dep.spec).map(|node| Root {
+                node,
+                scope: Some(dep.scope),
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -6,12 +6,11 @@
 //! entries have a path origin, git and archive URLs their URL. `link:` and `portal:` entries
 //! record no version (`0.0.0-use.local`): their reference stands in as the requirement.
 
-use super::manifest_path;
-use crate::javascript::graph::{
-    Graph, Node, Root, is_git_reference, local_path, percent_decode, split_descriptor,
-    split_fragment,
+use crate::javascript::graph::{Graph, Node, Root};
+use crate::javascript::manifest::{Manifest, manifest_path};
+use crate::javascript::specifier::{
+    local_origin, source_origin, split_fragment, split_name_version,
 };
-use crate::javascript::manifest;
 use crate::javascript::yaml_lines::key_lines;
 use crate::support::yaml;
 use crate::{CatalogError, Catalogued, Context, Diagnostic, SourceFile};
@@ -60,7 +59,7 @@ pub fn catalog(
             ));
             continue;
         };
-        let (name, reference) = split_descriptor(resolution);
+        let (name, reference) = split_name_version(resolution);
         let target = match reference.strip_prefix("workspace:") {
             Some(path) => {
                 workspaces.push((path, resolution, entry));
@@ -99,7 +98,7 @@ pub fn catalog(
     let mut roots = Vec::new();
     for (path, resolution, entry) in &workspaces {
         let manifest =
-            manifest_path(dir, path).and_then(|p| manifest::read(ctx, &p, &mut warnings));
+            manifest_path(dir, path).and_then(|p| Manifest::read(ctx, &p, &mut warnings));
         for (name, range) in &entry.dependencies {
             if let Some(Target::Package(node)) = resolve(name, range, resolution) {
                 let scope = manifest.as_ref().and_then(|m| m.scope_of(name));
@@ -127,43 +126,42 @@ fn unpatched(reference: &str) -> String {
     let mut reference = reference.to_string();
     while let Some(patched) = reference.strip_prefix("patch:") {
         let source = percent_decode(patched.split('#').next().unwrap_or(patched));
-        reference = split_descriptor(&source).1.to_string();
+        reference = split_name_version(&source).1.to_string();
     }
     reference
 }
 
-/// The origin of a locator reference without its `::` parameters (`params`).
+/// The origin of a locator reference without its `::` parameters (`params`). Git locators
+/// name their commit in a `commit=` fragment parameter.
 fn origin(body: &str, params: &str) -> Origin {
-    const PATH_PROTOCOLS: &[&str] = &["file:", "portal:", "link:", "exec:"];
-    if let Some(path) = PATH_PROTOCOLS.iter().find_map(|p| body.strip_prefix(p)) {
-        let path = split_fragment(path).0;
-        // Relative to the workspace that declared it, named by the `locator` parameter.
-        let path = match locator_workspace(params) {
-            Some(workspace) => local_path(&workspace, path),
-            None => path.to_string(),
-        };
-        return Origin::Path { path };
-    }
     let (url, fragment) = split_fragment(body);
     let commit = fragment.and_then(|f| f.split('&').find_map(|kv| kv.strip_prefix("commit=")));
-    if is_git_reference(body) || commit.is_some() {
-        Origin::Git {
-            url: url.to_string(),
-            rev: commit.map(str::to_owned),
+    let git = || Origin::Git {
+        url: url.to_string(),
+        rev: commit.map(str::to_owned),
+    };
+    match source_origin(body) {
+        // Yarn repeats the path as the fragment; it is relative to the workspace that declared
+        // it, named by the `locator` parameter.
+        Some(Origin::Path { path }) => {
+            let path = split_fragment(&path).0;
+            match locator_workspace(params) {
+                Some(workspace) => local_origin(&workspace, path),
+                None => Origin::Path {
+                    path: path.to_string(),
+                },
+            }
         }
-    } else if body.starts_with("http://") || body.starts_with("https://") {
-        Origin::Url {
-            url: body.to_string(),
-        }
-    } else {
-        Origin::Registry
+        Some(Origin::Git { .. }) => git(),
+        _ if commit.is_some() => git(),
+        other => other.unwrap_or(Origin::Registry),
     }
 }
 
 /// The workspace folder of the `locator` parameter, when that locator is a workspace.
 fn locator_workspace(params: &str) -> Option<String> {
     let locator = locator(params)?;
-    let (_, reference) = split_descriptor(&locator);
+    let (_, reference) = split_name_version(&locator);
     reference.strip_prefix("workspace:").map(str::to_owned)
 }
 
@@ -187,6 +185,30 @@ fn descriptor_key(descriptor: &str) -> String {
     }
 }
 
+/// `%xx` escapes decoded; malformed escapes are kept as they are.
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -204,6 +226,11 @@ mod tests {
             "npm:1.0.0"
         );
         assert_eq!(unpatched("npm:1.0.0"), "npm:1.0.0");
+    }
+
+    #[test]
+    fn locator_parameters_are_percent_encoded() {
+        assert_eq!(percent_decode("npm%3A1.0.0%zz"), "npm:1.0.0%zz");
     }
 
     #[test]

@@ -106,7 +106,7 @@ fn v1_workspace_patterns_and_broken_members() {
         lock_issues(&inventory, LOCK),
         [
             "yarn.lock: packages/app2/package.json:5: invalid JSON: trailing comma (column 3); file ignored",
-            "yarn.lock: workspace pattern `libs/**` is not supported; its members were not read",
+            "yarn.lock: workspace pattern `libs/[` is not a valid glob; its members were not read",
         ]
     );
 }

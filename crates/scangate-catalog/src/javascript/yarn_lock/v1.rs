@@ -12,8 +12,9 @@
 //! level; keys and values are bare words or JSON-style quoted strings; `#` starts a comment line.
 
 use super::project_roots;
-use crate::javascript::graph::{
-    Graph, Node, is_git_reference, local_path, split_descriptor, split_fragment,
+use crate::javascript::graph::{Graph, Node};
+use crate::javascript::specifier::{
+    git_origin, local_origin, npm_alias, source_origin, split_fragment, split_name_version,
 };
 use crate::{CatalogError, Catalogued, Context, SourceFile};
 use scangate_types::Origin;
@@ -67,16 +68,8 @@ pub fn catalog(
 }
 
 fn node(entry: &Entry) -> Result<Node, CatalogError> {
-    let (alias, range) = split_descriptor(&entry.specifiers[0]);
-    // `alias@npm:name@range` installs `name` under another name.
-    let (name, range) = match range.strip_prefix("npm:").map(split_descriptor) {
-        Some((name, target))
-            if !name.starts_with(|c: char| c.is_ascii_digit() || "^~<>=*".contains(c)) =>
-        {
-            (name, target)
-        }
-        _ => (alias, range),
-    };
+    let (alias, range) = split_name_version(&entry.specifiers[0]);
+    let (name, range) = npm_alias(alias, range).unwrap_or((alias, range));
     let version = entry.version.clone().ok_or_else(|| {
         CatalogError::at(
             entry.line,
@@ -94,28 +87,16 @@ fn node(entry: &Entry) -> Result<Node, CatalogError> {
     .versioned(Some(version), range))
 }
 
-/// Where the code comes from, told by the shape of the range the project asked for.
+/// Where the code comes from, told by the shape of the range the project asked for; for git
+/// and URL ranges, `resolved` gives the commit and the address (without yarn's `#hash`).
 fn origin(range: &str, resolved: Option<&str>) -> Origin {
-    if let Some(path) = range
-        .strip_prefix("file:")
-        .or_else(|| range.strip_prefix("link:"))
-    {
-        return Origin::Path {
-            path: local_path("", path),
-        };
-    }
-    let (url, fragment) = split_fragment(resolved.unwrap_or(range));
-    if is_git_reference(range) {
-        Origin::Git {
-            url: url.to_string(),
-            rev: fragment.map(str::to_owned),
-        }
-    } else if range.starts_with("http://") || range.starts_with("https://") {
-        Origin::Url {
-            url: url.to_string(),
-        }
-    } else {
-        Origin::Registry
+    match source_origin(range) {
+        Some(Origin::Path { path }) => local_origin("", &path),
+        Some(Origin::Git { .. }) => git_origin(resolved.unwrap_or(range)),
+        Some(Origin::Url { url }) => Origin::Url {
+            url: split_fragment(resolved.unwrap_or(&url)).0.to_string(),
+        },
+        Some(Origin::Registry) | None => Origin::Registry,
     }
 }
 
