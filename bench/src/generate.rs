@@ -182,8 +182,9 @@ fn npm_package_lock(deps: &[Dep]) -> Vec<(&'static str, String)> {
     vec![("package-lock.json", out)]
 }
 
-fn manifest_json(deps: &[Dep], exact: bool) -> String {
-    let entries: Vec<String> = direct(deps)
+/// A package.json naming `deps`, with caret ranges or exact versions.
+fn manifest_json<'a>(deps: impl Iterator<Item = &'a Dep>, exact: bool) -> String {
+    let entries: Vec<String> = deps
         .map(|d| {
             format!(
                 "    \"{}\": \"{}{}\"",
@@ -221,7 +222,7 @@ fn yarn_v1(deps: &[Dep]) -> Vec<(&'static str, String)> {
     }
     vec![
         ("yarn.lock", out),
-        ("package.json", manifest_json(deps, false)),
+        ("package.json", manifest_json(direct(deps), false)),
     ]
 }
 
@@ -265,7 +266,7 @@ fn pnpm_v9(deps: &[Dep]) -> Vec<(&'static str, String)> {
 }
 
 fn package_json(deps: &[Dep]) -> Vec<(&'static str, String)> {
-    vec![("package.json", manifest_json(deps, true))]
+    vec![("package.json", manifest_json(deps.iter(), true))]
 }
 
 fn requirements(deps: &[Dep]) -> Vec<(&'static str, String)> {

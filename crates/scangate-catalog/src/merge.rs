@@ -1,25 +1,34 @@
+use rayon::prelude::*;
 use scangate_types::Package;
-use std::collections::BTreeMap;
 
 /// Folds repeated declarations of one package in one file (nested copies, a file included twice)
 /// into one package with every location, and sorts by location.
-pub fn merge(packages: Vec<Package>) -> Vec<Package> {
-    let mut by_key: BTreeMap<(String, String), Package> = BTreeMap::new();
+///
+/// Sorting by (file, purl) brings duplicates together, so the fold is one linear pass; both sorts
+/// run on every core (a monorepo gives hundreds of thousands of packages).
+pub fn merge(mut packages: Vec<Package>) -> Vec<Package> {
+    packages.par_sort_unstable_by(|a, b| {
+        (&a.location().path, &a.purl).cmp(&(&b.location().path, &b.purl))
+    });
+    let mut merged: Vec<Package> = Vec::with_capacity(packages.len());
     for package in packages {
-        let key = (package.location().path.clone(), package.purl.clone());
-        match by_key.get_mut(&key) {
-            Some(existing) => fold(existing, package),
-            None => {
-                by_key.insert(key, package);
+        match merged.last_mut() {
+            Some(last)
+                if last.location().path == package.location().path && last.purl == package.purl =>
+            {
+                fold(last, package)
             }
+            _ => merged.push(package),
         }
     }
-    let mut merged: Vec<Package> = by_key.into_values().collect();
-    for package in &mut merged {
-        package.locations.sort();
-        package.locations.dedup();
-    }
-    merged.sort_by(|a, b| {
+    merged
+        .par_iter_mut()
+        .filter(|p| p.locations.len() > 1)
+        .for_each(|p| {
+            p.locations.sort();
+            p.locations.dedup();
+        });
+    merged.par_sort_by(|a, b| {
         (a.location(), &a.name, &a.version).cmp(&(b.location(), &b.name, &b.version))
     });
     merged
