@@ -116,3 +116,71 @@ fn an_unreadable_target_exits_2_and_says_why() {
         "scangate: error: cannot scan /nonexistent/scangate-target: No such file or directory (os error 2)\n"
     );
 }
+
+#[test]
+fn thousand_level_nesting_is_an_error_in_every_structured_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let n = 1000;
+    let deep_json = format!("{}1{}", "{\"a\":".repeat(n), "}".repeat(n));
+    let deep_array = format!("{}{}", "[".repeat(n), "]".repeat(n));
+    write(root, "good/Cargo.lock", GOOD_LOCK.as_bytes());
+    write(
+        root,
+        "pip/Pipfile.lock",
+        format!("{{\"_meta\":{{}},\"default\":{{\"x\":{deep_json}}}}}").as_bytes(),
+    );
+    write(
+        root,
+        "php/composer.lock",
+        format!(
+            "{{\"packages\":[{{\"name\":\"a/b\",\"version\":\"1.0\",\"require\":{deep_json}}}]}}"
+        )
+        .as_bytes(),
+    );
+    write(
+        root,
+        "web/package.json",
+        format!("{{\"name\":\"x\",\"dependencies\":{deep_json}}}").as_bytes(),
+    );
+    write(
+        root,
+        "py/poetry.lock",
+        format!("[[package]]\nname = \"a\"\nversion = \"1\"\nx = {deep_array}\n").as_bytes(),
+    );
+    write(
+        root,
+        "js/pnpm-lock.yaml",
+        format!("lockfileVersion: '9.0'\npackages:\n  x: {deep_array}\n").as_bytes(),
+    );
+
+    let (code, json, _) = scangate(&["fs", root.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(code, 0);
+    let issues: Vec<String> = json["inventory"]["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            format!(
+                "{}:{} {}",
+                i["path"].as_str().unwrap(),
+                i["line"],
+                i["message"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        issues,
+        [
+            "js/pnpm-lock.yaml:3 invalid YAML: packages.x: invalid type: sequence, expected struct Entry",
+            "php/composer.lock:1 invalid JSON: recursion limit exceeded (column 674)",
+            "pip/Pipfile.lock:1 invalid JSON: recursion limit exceeded (column 653)",
+            "py/poetry.lock:4 invalid TOML: cannot recurse further; max recursion depth met",
+            "web/package.json:1 invalid JSON: recursion limit exceeded (column 658)",
+        ]
+    );
+    assert_eq!(
+        json["inventory"]["packages"][0]["purl"],
+        "pkg:cargo/smallvec@1.6.0"
+    );
+}
