@@ -1,0 +1,461 @@
+//! Updating the database over HTTP from a tree laid out as the OSV bucket.
+//!
+//! Everything is fetched and verified first; only then is a new file built (from the new
+//! downloads and, for what did not change, the current database's records) and renamed over
+//! the old one. Any failure before the rename leaves the old file as it was.
+
+use crate::Error;
+use crate::build::{Outcome, Report, SourceReport, persist, store_enrichment, temp_beside};
+use crate::db::{SourceKind, SourceStatus, VulnDb};
+use crate::enrich::{self, EPSS_FILE, KEV_FILE};
+use crate::fetch::{Download, Fetched, Fetcher, Validators};
+use crate::progress::{Progress, Unit};
+use crate::source::{self, Input, Limits, LocalSource, RecordSink as _};
+use crate::writer::{Writer, unix_seconds};
+use std::path::Path;
+use std::time::SystemTime;
+
+/// The public OSV bucket. It has no `enrichment/` folder: KEV and EPSS come from a mirror that
+/// adds one, or from a local `scangate db build`.
+pub const DEFAULT_SOURCE: &str = "https://osv-vulnerabilities.storage.googleapis.com";
+
+/// The ecosystems fetched when neither the caller nor the current database names any: those
+/// scangate catalogs, and the distributions it reads installed packages of.
+pub const DEFAULT_ECOSYSTEMS: &[&str] = &[
+    "Alpine",
+    "crates.io",
+    "Debian",
+    "Go",
+    "Maven",
+    "npm",
+    "NuGet",
+    "Packagist",
+    "PyPI",
+    "RubyGems",
+];
+
+/// What an update fetches, from where.
+#[derive(Debug, Clone)]
+pub struct UpdateOptions {
+    /// Base URL: `<source>/<Ecosystem>/all.zip`, `<source>/enrichment/kev.json`,
+    /// `<source>/enrichment/epss.csv`.
+    pub source: String,
+    /// Ecosystem folders to fetch. Empty: those the current database holds, else
+    /// [`DEFAULT_ECOSYSTEMS`]. Ecosystems of the current database not named here are kept as
+    /// they are.
+    pub ecosystems: Vec<String>,
+    /// Ignore the current database: fetch everything unconditionally and keep nothing of it.
+    pub fresh: bool,
+    pub limits: Limits,
+}
+
+impl Default for UpdateOptions {
+    fn default() -> UpdateOptions {
+        UpdateOptions {
+            source: DEFAULT_SOURCE.to_string(),
+            ecosystems: Vec::new(),
+            fresh: false,
+            limits: Limits::default(),
+        }
+    }
+}
+
+/// How one source will get into the new database.
+enum Plan {
+    /// Verified new bytes.
+    Fresh(Download),
+    /// The current database's data, under refreshed validators.
+    Keep(SourceStatus, Outcome),
+    /// Nothing (a missing enrichment file the current database lacks too).
+    Skip,
+}
+
+struct Planned {
+    name: String,
+    kind: SourceKind,
+    plan: Plan,
+}
+
+/// Brings the database at `db` up to date with `options.source`.
+pub fn update(
+    db: &Path,
+    options: &UpdateOptions,
+    progress: &dyn Progress,
+) -> Result<Report, Error> {
+    let mut report = Report::default();
+    let old = open_current(db, options.fresh, &mut report);
+    let old_sources = match &old {
+        Some(old) => old.sources()?,
+        None => Vec::new(),
+    };
+    let fetcher = Fetcher::new(&options.source, options.limits.file_bytes);
+    let mut planned = Vec::new();
+    for name in ecosystems(options, &old_sources) {
+        let previous = find(&old_sources, SourceKind::Osv, &name);
+        let plan = plan_ecosystem(&fetcher, db, &name, previous, &options.limits, progress)?;
+        planned.push(Planned {
+            name,
+            kind: SourceKind::Osv,
+            plan,
+        });
+    }
+    for source in &old_sources {
+        let named = planned.iter().any(|p| p.name == source.name);
+        if source.kind == SourceKind::Osv && !named {
+            planned.push(Planned {
+                name: source.name.clone(),
+                kind: SourceKind::Osv,
+                plan: Plan::Keep(source.clone(), Outcome::Kept),
+            });
+        }
+    }
+    for (name, kind) in [(KEV_FILE, SourceKind::Kev), (EPSS_FILE, SourceKind::Epss)] {
+        let previous = find(&old_sources, kind, name);
+        let plan = plan_enrichment(
+            &fetcher,
+            db,
+            name,
+            kind,
+            previous,
+            &options.limits,
+            progress,
+            &mut report,
+        )?;
+        planned.push(Planned {
+            name: name.to_string(),
+            kind,
+            plan,
+        });
+    }
+
+    let now = SystemTime::now();
+    let all_kept = planned.iter().all(|p| !matches!(p.plan, Plan::Fresh(_)));
+    match &old {
+        Some(old) if all_kept => refresh(old, db, &planned, now, &mut report)?,
+        _ => rebuild(
+            old.as_ref(),
+            db,
+            &fetcher,
+            planned,
+            now,
+            &options.limits,
+            progress,
+            &mut report,
+        )?,
+    }
+    Ok(report)
+}
+
+/// The current database, unless told to ignore it; an unreadable one is a warning.
+fn open_current(db: &Path, fresh: bool, report: &mut Report) -> Option<VulnDb> {
+    if fresh || !db.exists() {
+        return None;
+    }
+    match VulnDb::open(db) {
+        Ok(old) => Some(old),
+        Err(err) => {
+            report
+                .warnings
+                .push(format!("{err}; fetching everything anew"));
+            None
+        }
+    }
+}
+
+fn ecosystems(options: &UpdateOptions, old_sources: &[SourceStatus]) -> Vec<String> {
+    if !options.ecosystems.is_empty() {
+        return options.ecosystems.clone();
+    }
+    let held: Vec<String> = old_sources
+        .iter()
+        .filter(|s| s.kind == SourceKind::Osv)
+        .map(|s| s.name.clone())
+        .collect();
+    if held.is_empty() {
+        DEFAULT_ECOSYSTEMS.iter().map(|s| s.to_string()).collect()
+    } else {
+        held
+    }
+}
+
+fn find<'a>(sources: &'a [SourceStatus], kind: SourceKind, name: &str) -> Option<&'a SourceStatus> {
+    sources.iter().find(|s| s.kind == kind && s.name == name)
+}
+
+/// Fetches an ecosystem's archive and checks its central directory. An ecosystem the source
+/// lacks is an error: it was asked for by name, or the database holds it.
+fn plan_ecosystem(
+    fetcher: &Fetcher,
+    db: &Path,
+    name: &str,
+    previous: Option<&SourceStatus>,
+    limits: &Limits,
+    progress: &dyn Progress,
+) -> Result<Plan, Error> {
+    let path = format!("{name}/all.zip");
+    Ok(
+        match (fetcher.get(&path, previous, db, progress)?, previous) {
+            (Fetched::NotFound, _) => {
+                return Err(Error::Fetch {
+                    url: fetcher.url(&path),
+                    reason: "not found (HTTP 404): no such ecosystem at this source".to_string(),
+                });
+            }
+            (Fetched::NotModified(validators), Some(previous)) => {
+                unchanged(previous, validators, Outcome::NotModified)
+            }
+            (Fetched::NotModified(_), None) => return Err(unasked_304(fetcher, &path)),
+            (Fetched::Body(download), Some(previous)) if previous.sha256 == download.sha256 => {
+                unchanged(previous, download.validators, Outcome::SameDigest)
+            }
+            (Fetched::Body(download), _) => {
+                source::open_zip(name, download.file.path(), limits)?;
+                Plan::Fresh(download)
+            }
+        },
+    )
+}
+
+fn unasked_304(fetcher: &Fetcher, path: &str) -> Error {
+    Error::Fetch {
+        url: fetcher.url(path),
+        reason: "answered 304 Not Modified to a request without validators".to_string(),
+    }
+}
+
+/// Fetches an enrichment file and checks that it parses. A missing or unusable one is a
+/// warning: the current database's data, if any, is kept.
+#[allow(clippy::too_many_arguments)]
+fn plan_enrichment(
+    fetcher: &Fetcher,
+    db: &Path,
+    name: &str,
+    kind: SourceKind,
+    previous: Option<&SourceStatus>,
+    limits: &Limits,
+    progress: &dyn Progress,
+    report: &mut Report,
+) -> Result<Plan, Error> {
+    let keep_previous = |report: &mut Report, why: String| {
+        let kept = match previous {
+            Some(p) => format!("keeping the current data ({} entries)", p.records),
+            None => "the database has none".to_string(),
+        };
+        report.warnings.push(format!("{why}; {kept}"));
+        previous.map_or(Plan::Skip, |p| Plan::Keep(p.clone(), Outcome::Missing))
+    };
+    Ok(
+        match (fetcher.get(name, previous, db, progress)?, previous) {
+            (Fetched::NotFound, _) => keep_previous(
+                report,
+                format!(
+                    "{} not found (the public OSV bucket has no enrichment folder)",
+                    fetcher.url(name)
+                ),
+            ),
+            (Fetched::NotModified(validators), Some(previous)) => {
+                unchanged(previous, validators, Outcome::NotModified)
+            }
+            (Fetched::NotModified(_), None) => return Err(unasked_304(fetcher, name)),
+            (Fetched::Body(download), Some(previous)) if previous.sha256 == download.sha256 => {
+                unchanged(previous, download.validators, Outcome::SameDigest)
+            }
+            (Fetched::Body(download), _) => match check_enrichment(&download, kind, limits) {
+                Ok(()) => Plan::Fresh(download),
+                Err(reason) => keep_previous(report, format!("{}: {reason}", fetcher.url(name))),
+            },
+        },
+    )
+}
+
+fn check_enrichment(download: &Download, kind: SourceKind, limits: &Limits) -> Result<(), String> {
+    let bytes = source::read_bounded(download.file.path(), limits.file_bytes)?;
+    match kind {
+        SourceKind::Kev => enrich::parse_kev(&bytes).map(drop),
+        _ => std::str::from_utf8(&bytes)
+            .map(drop)
+            .map_err(|_| "not UTF-8 text".to_string()),
+    }
+}
+
+/// The previous source row under the validators of this answer (kept when it sends none).
+fn unchanged(previous: &SourceStatus, validators: Validators, outcome: Outcome) -> Plan {
+    Plan::Keep(
+        SourceStatus {
+            etag: validators.etag.or_else(|| previous.etag.clone()),
+            last_modified: validators
+                .last_modified
+                .or_else(|| previous.last_modified.clone()),
+            fetched_at: SystemTime::now(),
+            ..previous.clone()
+        },
+        outcome,
+    )
+}
+
+/// Nothing new: a copy of the current file with the validators and check time refreshed.
+fn refresh(
+    old: &VulnDb,
+    db: &Path,
+    planned: &[Planned],
+    now: SystemTime,
+    report: &mut Report,
+) -> Result<(), Error> {
+    let temp = temp_beside(db)?;
+    std::fs::copy(old.path(), temp.path()).map_err(Error::io(temp.path()))?;
+    let conn = rusqlite::Connection::open(temp.path()).map_err(Error::sqlite(temp.path()))?;
+    refresh_rows(&conn, planned, unix_seconds(now)).map_err(Error::sqlite(temp.path()))?;
+    conn.close().map_err(|(_, err)| Error::Sqlite {
+        path: temp.path().to_path_buf(),
+        source: err,
+    })?;
+    persist(temp, db)?;
+    for p in planned {
+        if let Plan::Keep(status, outcome) = &p.plan {
+            report.sources.push(SourceReport {
+                name: p.name.clone(),
+                outcome: *outcome,
+                records: status.records,
+            });
+        }
+    }
+    Ok(())
+}
+
+fn refresh_rows(
+    conn: &rusqlite::Connection,
+    planned: &[Planned],
+    now: i64,
+) -> rusqlite::Result<()> {
+    conn.execute_batch("BEGIN")?;
+    for p in planned {
+        if let Plan::Keep(status, Outcome::NotModified | Outcome::SameDigest) = &p.plan {
+            conn.execute(
+                "UPDATE sources SET etag = ?2, last_modified = ?3, fetched_at = ?4 WHERE name = ?1",
+                rusqlite::params![
+                    status.name,
+                    status.etag,
+                    status.last_modified,
+                    unix_seconds(status.fetched_at)
+                ],
+            )?;
+        }
+    }
+    conn.execute(
+        "UPDATE meta SET value = ?1 WHERE key = 'checked_at'",
+        [now.to_string()],
+    )?;
+    conn.execute_batch("COMMIT")
+}
+
+/// Builds the new file from fresh downloads and kept data, and renames it over `db`.
+#[allow(clippy::too_many_arguments)]
+fn rebuild(
+    old: Option<&VulnDb>,
+    db: &Path,
+    fetcher: &Fetcher,
+    planned: Vec<Planned>,
+    now: SystemTime,
+    limits: &Limits,
+    progress: &dyn Progress,
+    report: &mut Report,
+) -> Result<(), Error> {
+    let temp = temp_beside(db)?;
+    let mut writer = Writer::create(temp.path())?;
+    for Planned { name, kind, plan } in planned {
+        let (status, outcome) = match plan {
+            Plan::Skip => continue,
+            Plan::Fresh(download) => {
+                let status = SourceStatus {
+                    name: name.clone(),
+                    kind,
+                    records: 0,
+                    bytes: download.bytes,
+                    sha256: download.sha256.clone(),
+                    etag: download.validators.etag.clone(),
+                    last_modified: download.validators.last_modified.clone(),
+                    origin: fetcher.url(&path_of(&name, kind)),
+                    fetched_at: now,
+                };
+                store_download(&mut writer, &status, &download, limits, progress, report)?;
+                (status, Outcome::Downloaded)
+            }
+            Plan::Keep(status, outcome) => {
+                let old = old.expect("kept data comes from a current database");
+                copy_kept(&mut writer, old, &status, progress)?;
+                (status, outcome)
+            }
+        };
+        let records = writer.add_source(&status)?;
+        report.sources.push(SourceReport {
+            name,
+            outcome,
+            records,
+        });
+    }
+    report.problems.append(&mut writer.problems);
+    report.rebuilt = true;
+    writer.finish(now)?;
+    persist(temp, db)
+}
+
+fn path_of(name: &str, kind: SourceKind) -> String {
+    match kind {
+        SourceKind::Osv => format!("{name}/all.zip"),
+        _ => name.to_string(),
+    }
+}
+
+fn store_download(
+    writer: &mut Writer,
+    status: &SourceStatus,
+    download: &Download,
+    limits: &Limits,
+    progress: &dyn Progress,
+    report: &mut Report,
+) -> Result<(), Error> {
+    if status.kind == SourceKind::Osv {
+        let local = LocalSource {
+            name: status.name.clone(),
+            input: Input::Zip(download.file.path().to_path_buf()),
+        };
+        progress.begin(&status.name, None, Unit::Records);
+        let read = source::read(
+            &local,
+            limits,
+            &mut crate::build::Counting {
+                inner: writer,
+                progress,
+            },
+        );
+        progress.end();
+        return read.map(drop);
+    }
+    let bytes = source::read_bounded(download.file.path(), limits.file_bytes)
+        .map_err(|reason| Error::source(&status.name, reason))?;
+    if let Err(reason) = store_enrichment(writer, &status.name, status.kind, &bytes)? {
+        report.warnings.push(reason);
+    }
+    Ok(())
+}
+
+fn copy_kept(
+    writer: &mut Writer,
+    old: &VulnDb,
+    status: &SourceStatus,
+    progress: &dyn Progress,
+) -> Result<(), Error> {
+    match status.kind {
+        SourceKind::Osv => {
+            progress.begin(&status.name, Some(status.records), Unit::Records);
+            let copied = old.for_each_record(&status.name, |id, json| {
+                progress.advance(1);
+                writer.record(&status.name, &format!("{id} (kept)"), json)
+            });
+            progress.end();
+            copied
+        }
+        SourceKind::Kev => writer.add_kev(old.all_kev()?),
+        SourceKind::Epss => writer.add_epss(old.all_epss()?),
+    }
+}
