@@ -5,7 +5,9 @@
 //! the old one. Any failure before the rename leaves the old file as it was.
 
 use crate::Error;
-use crate::build::{Outcome, Report, SourceReport, persist, store_enrichment, temp_beside};
+use crate::build::{
+    Counting, Outcome, Report, SourceReport, persist, store_enrichment, temp_beside,
+};
 use crate::db::{SourceKind, SourceStatus, VulnDb};
 use crate::enrich::{self, EPSS_FILE, KEV_FILE};
 use crate::fetch::{Download, Fetched, Fetcher, Validators};
@@ -70,6 +72,16 @@ enum Plan {
     Skip,
 }
 
+/// What a GET means for the current copy.
+enum Answer {
+    /// 404.
+    Missing,
+    /// A 304, or a body with the current copy's digest: the plan to keep that copy.
+    Same(Plan),
+    /// Different bytes.
+    New(Download),
+}
+
 struct Planned {
     name: String,
     kind: SourceKind,
@@ -82,17 +94,23 @@ pub fn update(
     options: &UpdateOptions,
     progress: &dyn Progress,
 ) -> Result<Report, Error> {
-    let mut report = Report::default();
-    let old = open_current(db, options.fresh, &mut report);
-    let old_sources = match &old {
+    let mut run = Run {
+        db,
+        fetcher: Fetcher::new(&options.source, options.limits.file_bytes),
+        limits: &options.limits,
+        progress,
+        old: None,
+        report: Report::default(),
+    };
+    run.old = run.open_current(options.fresh);
+    let old_sources = match &run.old {
         Some(old) => old.sources()?,
         None => Vec::new(),
     };
-    let fetcher = Fetcher::new(&options.source, options.limits.file_bytes);
     let mut planned = Vec::new();
     for name in ecosystems(options, &old_sources) {
         let previous = find(&old_sources, SourceKind::Osv, &name);
-        let plan = plan_ecosystem(&fetcher, db, &name, previous, &options.limits, progress)?;
+        let plan = run.plan_ecosystem(&name, previous)?;
         planned.push(Planned {
             name,
             kind: SourceKind::Osv,
@@ -110,56 +128,20 @@ pub fn update(
         }
     }
     for (name, kind) in [(KEV_FILE, SourceKind::Kev), (EPSS_FILE, SourceKind::Epss)] {
-        let previous = find(&old_sources, kind, name);
-        let plan = plan_enrichment(
-            &fetcher,
-            db,
-            name,
-            kind,
-            previous,
-            &options.limits,
-            progress,
-            &mut report,
-        )?;
+        let plan = run.plan_enrichment(name, kind, find(&old_sources, kind, name))?;
         planned.push(Planned {
             name: name.to_string(),
             kind,
             plan,
         });
     }
-
-    let now = SystemTime::now();
     let all_kept = planned.iter().all(|p| !matches!(p.plan, Plan::Fresh(_)));
-    match &old {
-        Some(old) if all_kept => refresh(old, db, &planned, now, &mut report)?,
-        _ => rebuild(
-            old.as_ref(),
-            db,
-            &fetcher,
-            planned,
-            now,
-            &options.limits,
-            progress,
-            &mut report,
-        )?,
+    if all_kept && run.old.is_some() {
+        run.refresh(&planned)?;
+    } else {
+        run.rebuild(planned)?;
     }
-    Ok(report)
-}
-
-/// The current database, unless told to ignore it; an unreadable one is a warning.
-fn open_current(db: &Path, fresh: bool, report: &mut Report) -> Option<VulnDb> {
-    if fresh || !db.exists() {
-        return None;
-    }
-    match VulnDb::open(db) {
-        Ok(old) => Some(old),
-        Err(err) => {
-            report
-                .warnings
-                .push(format!("{err}; fetching everything anew"));
-            None
-        }
-    }
+    Ok(run.report)
 }
 
 fn ecosystems(options: &UpdateOptions, old_sources: &[SourceStatus]) -> Vec<String> {
@@ -182,90 +164,216 @@ fn find<'a>(sources: &'a [SourceStatus], kind: SourceKind, name: &str) -> Option
     sources.iter().find(|s| s.kind == kind && s.name == name)
 }
 
-/// Fetches an ecosystem's archive and checks its central directory. An ecosystem the source
-/// lacks is an error: it was asked for by name, or the database holds it.
-fn plan_ecosystem(
-    fetcher: &Fetcher,
-    db: &Path,
-    name: &str,
-    previous: Option<&SourceStatus>,
-    limits: &Limits,
-    progress: &dyn Progress,
-) -> Result<Plan, Error> {
-    let path = format!("{name}/all.zip");
-    Ok(
-        match (fetcher.get(&path, previous, db, progress)?, previous) {
-            (Fetched::NotFound, _) => {
-                return Err(Error::Fetch {
-                    url: fetcher.url(&path),
-                    reason: "not found (HTTP 404): no such ecosystem at this source".to_string(),
-                });
-            }
-            (Fetched::NotModified(validators), Some(previous)) => {
-                unchanged(previous, validators, Outcome::NotModified)
-            }
-            (Fetched::NotModified(_), None) => return Err(unasked_304(fetcher, &path)),
-            (Fetched::Body(download), Some(previous)) if previous.sha256 == download.sha256 => {
-                unchanged(previous, download.validators, Outcome::SameDigest)
-            }
-            (Fetched::Body(download), _) => {
-                source::open_zip(name, download.file.path(), limits)?;
-                Plan::Fresh(download)
-            }
-        },
-    )
+/// One update under way.
+struct Run<'a> {
+    db: &'a Path,
+    fetcher: Fetcher,
+    limits: &'a Limits,
+    progress: &'a dyn Progress,
+    /// The current database, when there is one to compare with and keep data from.
+    old: Option<VulnDb>,
+    report: Report,
 }
 
-fn unasked_304(fetcher: &Fetcher, path: &str) -> Error {
-    Error::Fetch {
-        url: fetcher.url(path),
-        reason: "answered 304 Not Modified to a request without validators".to_string(),
+impl Run<'_> {
+    /// The current database, unless told to ignore it; an unreadable one is a warning.
+    fn open_current(&mut self, fresh: bool) -> Option<VulnDb> {
+        if fresh || !self.db.exists() {
+            return None;
+        }
+        VulnDb::open(self.db)
+            .map_err(|err| {
+                let warning = format!("{err}; fetching everything anew");
+                self.report.warnings.push(warning);
+            })
+            .ok()
     }
-}
 
-/// Fetches an enrichment file and checks that it parses. A missing or unusable one is a
-/// warning: the current database's data, if any, is kept.
-#[allow(clippy::too_many_arguments)]
-fn plan_enrichment(
-    fetcher: &Fetcher,
-    db: &Path,
-    name: &str,
-    kind: SourceKind,
-    previous: Option<&SourceStatus>,
-    limits: &Limits,
-    progress: &dyn Progress,
-    report: &mut Report,
-) -> Result<Plan, Error> {
-    let keep_previous = |report: &mut Report, why: String| {
+    /// Fetches an ecosystem's archive and checks its central directory. An ecosystem the
+    /// source lacks is an error: it was asked for by name, or the database holds it.
+    fn plan_ecosystem(&self, name: &str, previous: Option<&SourceStatus>) -> Result<Plan, Error> {
+        let path = format!("{name}/all.zip");
+        match self.fetch(&path, previous)? {
+            Answer::Missing => Err(Error::Fetch {
+                url: self.fetcher.url(&path),
+                reason: "not found (HTTP 404): no such ecosystem at this source".to_string(),
+            }),
+            Answer::New(download) => {
+                source::open_zip(name, download.file.path(), self.limits)?;
+                Ok(Plan::Fresh(download))
+            }
+            Answer::Same(plan) => Ok(plan),
+        }
+    }
+
+    /// Fetches an enrichment file and checks that it parses. A missing or unusable one is a
+    /// warning: the current database's data, if any, is kept.
+    fn plan_enrichment(
+        &mut self,
+        name: &str,
+        kind: SourceKind,
+        previous: Option<&SourceStatus>,
+    ) -> Result<Plan, Error> {
+        let url = self.fetcher.url(name);
+        let why = match self.fetch(name, previous)? {
+            Answer::Same(plan) => return Ok(plan),
+            Answer::New(download) => match check_enrichment(&download, kind, self.limits) {
+                Ok(()) => return Ok(Plan::Fresh(download)),
+                Err(reason) => format!("{url}: {reason}"),
+            },
+            Answer::Missing => {
+                format!("{url} not found (the public OSV bucket has no enrichment folder)")
+            }
+        };
         let kept = match previous {
             Some(p) => format!("keeping the current data ({} entries)", p.records),
             None => "the database has none".to_string(),
         };
-        report.warnings.push(format!("{why}; {kept}"));
-        previous.map_or(Plan::Skip, |p| Plan::Keep(p.clone(), Outcome::Missing))
-    };
-    Ok(
-        match (fetcher.get(name, previous, db, progress)?, previous) {
-            (Fetched::NotFound, _) => keep_previous(
-                report,
-                format!(
-                    "{} not found (the public OSV bucket has no enrichment folder)",
-                    fetcher.url(name)
-                ),
-            ),
-            (Fetched::NotModified(validators), Some(previous)) => {
-                unchanged(previous, validators, Outcome::NotModified)
-            }
-            (Fetched::NotModified(_), None) => return Err(unasked_304(fetcher, name)),
-            (Fetched::Body(download), Some(previous)) if previous.sha256 == download.sha256 => {
-                unchanged(previous, download.validators, Outcome::SameDigest)
-            }
-            (Fetched::Body(download), _) => match check_enrichment(&download, kind, limits) {
-                Ok(()) => Plan::Fresh(download),
-                Err(reason) => keep_previous(report, format!("{}: {reason}", fetcher.url(name))),
+        self.report.warnings.push(format!("{why}; {kept}"));
+        Ok(previous.map_or(Plan::Skip, |p| Plan::Keep(p.clone(), Outcome::Missing)))
+    }
+
+    /// GETs `path`, and compares what comes with the current copy.
+    fn fetch(&self, path: &str, previous: Option<&SourceStatus>) -> Result<Answer, Error> {
+        Ok(
+            match (
+                self.fetcher.get(path, previous, self.db, self.progress)?,
+                previous,
+            ) {
+                (Fetched::NotFound, _) => Answer::Missing,
+                (Fetched::NotModified(validators), Some(previous)) => {
+                    Answer::Same(unchanged(previous, validators, Outcome::NotModified))
+                }
+                (Fetched::NotModified(_), None) => {
+                    return Err(Error::Fetch {
+                        url: self.fetcher.url(path),
+                        reason: "answered 304 Not Modified to a request without validators"
+                            .to_string(),
+                    });
+                }
+                (Fetched::Body(download), Some(previous)) if previous.sha256 == download.sha256 => {
+                    let plan = unchanged(previous, download.validators, Outcome::SameDigest);
+                    Answer::Same(plan)
+                }
+                (Fetched::Body(download), _) => Answer::New(download),
             },
-        },
-    )
+        )
+    }
+
+    /// Nothing new: a copy of the current file with the validators and check time refreshed.
+    fn refresh(&mut self, planned: &[Planned]) -> Result<(), Error> {
+        let old = self.old.as_ref().expect("refresh needs a current database");
+        let temp = temp_beside(self.db)?;
+        std::fs::copy(old.path(), temp.path()).map_err(Error::io(temp.path()))?;
+        let conn = rusqlite::Connection::open(temp.path()).map_err(Error::sqlite(temp.path()))?;
+        refresh_rows(&conn, planned, SystemTime::now()).map_err(Error::sqlite(temp.path()))?;
+        conn.close().map_err(|(_, err)| Error::Sqlite {
+            path: temp.path().to_path_buf(),
+            source: err,
+        })?;
+        persist(temp, self.db)?;
+        for p in planned {
+            if let Plan::Keep(status, outcome) = &p.plan {
+                self.report.sources.push(SourceReport {
+                    name: p.name.clone(),
+                    outcome: *outcome,
+                    records: status.records,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Builds the new file from fresh downloads and kept data, and renames it over the
+    /// database.
+    fn rebuild(&mut self, planned: Vec<Planned>) -> Result<(), Error> {
+        let now = SystemTime::now();
+        let temp = temp_beside(self.db)?;
+        let mut writer = Writer::create(temp.path())?;
+        for Planned { name, kind, plan } in planned {
+            let (status, outcome) = match plan {
+                Plan::Skip => continue,
+                Plan::Fresh(download) => {
+                    let status = SourceStatus {
+                        name: name.clone(),
+                        kind,
+                        records: 0,
+                        bytes: download.bytes,
+                        sha256: download.sha256.clone(),
+                        etag: download.validators.etag.clone(),
+                        last_modified: download.validators.last_modified.clone(),
+                        origin: self.fetcher.url(&path_of(&name, kind)),
+                        fetched_at: now,
+                    };
+                    self.store_download(&mut writer, &status, &download)?;
+                    (status, Outcome::Downloaded)
+                }
+                Plan::Keep(status, outcome) => {
+                    self.copy_kept(&mut writer, &status)?;
+                    (status, outcome)
+                }
+            };
+            let records = writer.add_source(&status)?;
+            self.report.sources.push(SourceReport {
+                name,
+                outcome,
+                records,
+            });
+        }
+        self.report.problems.append(&mut writer.problems);
+        self.report.rebuilt = true;
+        writer.finish(now)?;
+        persist(temp, self.db)
+    }
+
+    fn store_download(
+        &mut self,
+        writer: &mut Writer,
+        status: &SourceStatus,
+        download: &Download,
+    ) -> Result<(), Error> {
+        if status.kind == SourceKind::Osv {
+            let local = LocalSource {
+                name: status.name.clone(),
+                input: Input::Zip(download.file.path().to_path_buf()),
+            };
+            self.progress.begin(&status.name, None, Unit::Records);
+            let mut sink = Counting {
+                inner: writer,
+                progress: self.progress,
+            };
+            let read = source::read(&local, self.limits, &mut sink);
+            self.progress.end();
+            return read.map(drop);
+        }
+        let bytes = source::read_bounded(download.file.path(), self.limits.file_bytes)
+            .map_err(|reason| Error::source(&status.name, reason))?;
+        if let Err(reason) = store_enrichment(writer, &status.name, status.kind, &bytes)? {
+            self.report.warnings.push(reason);
+        }
+        Ok(())
+    }
+
+    fn copy_kept(&self, writer: &mut Writer, status: &SourceStatus) -> Result<(), Error> {
+        let old = self
+            .old
+            .as_ref()
+            .expect("kept data comes from a current database");
+        match status.kind {
+            SourceKind::Osv => {
+                let progress = self.progress;
+                progress.begin(&status.name, Some(status.records), Unit::Records);
+                let copied = old.for_each_record(&status.name, |id, json| {
+                    progress.advance(1);
+                    writer.record(&status.name, &format!("{id} (kept)"), json)
+                });
+                progress.end();
+                copied
+            }
+            SourceKind::Kev => writer.add_kev(old.all_kev()?),
+            SourceKind::Epss => writer.add_epss(old.all_epss()?),
+        }
+    }
 }
 
 fn check_enrichment(download: &Download, kind: SourceKind, limits: &Limits) -> Result<(), String> {
@@ -293,39 +401,10 @@ fn unchanged(previous: &SourceStatus, validators: Validators, outcome: Outcome) 
     )
 }
 
-/// Nothing new: a copy of the current file with the validators and check time refreshed.
-fn refresh(
-    old: &VulnDb,
-    db: &Path,
-    planned: &[Planned],
-    now: SystemTime,
-    report: &mut Report,
-) -> Result<(), Error> {
-    let temp = temp_beside(db)?;
-    std::fs::copy(old.path(), temp.path()).map_err(Error::io(temp.path()))?;
-    let conn = rusqlite::Connection::open(temp.path()).map_err(Error::sqlite(temp.path()))?;
-    refresh_rows(&conn, planned, unix_seconds(now)).map_err(Error::sqlite(temp.path()))?;
-    conn.close().map_err(|(_, err)| Error::Sqlite {
-        path: temp.path().to_path_buf(),
-        source: err,
-    })?;
-    persist(temp, db)?;
-    for p in planned {
-        if let Plan::Keep(status, outcome) = &p.plan {
-            report.sources.push(SourceReport {
-                name: p.name.clone(),
-                outcome: *outcome,
-                records: status.records,
-            });
-        }
-    }
-    Ok(())
-}
-
 fn refresh_rows(
     conn: &rusqlite::Connection,
     planned: &[Planned],
-    now: i64,
+    now: SystemTime,
 ) -> rusqlite::Result<()> {
     conn.execute_batch("BEGIN")?;
     for p in planned {
@@ -343,119 +422,14 @@ fn refresh_rows(
     }
     conn.execute(
         "UPDATE meta SET value = ?1 WHERE key = 'checked_at'",
-        [now.to_string()],
+        [unix_seconds(now).to_string()],
     )?;
     conn.execute_batch("COMMIT")
-}
-
-/// Builds the new file from fresh downloads and kept data, and renames it over `db`.
-#[allow(clippy::too_many_arguments)]
-fn rebuild(
-    old: Option<&VulnDb>,
-    db: &Path,
-    fetcher: &Fetcher,
-    planned: Vec<Planned>,
-    now: SystemTime,
-    limits: &Limits,
-    progress: &dyn Progress,
-    report: &mut Report,
-) -> Result<(), Error> {
-    let temp = temp_beside(db)?;
-    let mut writer = Writer::create(temp.path())?;
-    for Planned { name, kind, plan } in planned {
-        let (status, outcome) = match plan {
-            Plan::Skip => continue,
-            Plan::Fresh(download) => {
-                let status = SourceStatus {
-                    name: name.clone(),
-                    kind,
-                    records: 0,
-                    bytes: download.bytes,
-                    sha256: download.sha256.clone(),
-                    etag: download.validators.etag.clone(),
-                    last_modified: download.validators.last_modified.clone(),
-                    origin: fetcher.url(&path_of(&name, kind)),
-                    fetched_at: now,
-                };
-                store_download(&mut writer, &status, &download, limits, progress, report)?;
-                (status, Outcome::Downloaded)
-            }
-            Plan::Keep(status, outcome) => {
-                let old = old.expect("kept data comes from a current database");
-                copy_kept(&mut writer, old, &status, progress)?;
-                (status, outcome)
-            }
-        };
-        let records = writer.add_source(&status)?;
-        report.sources.push(SourceReport {
-            name,
-            outcome,
-            records,
-        });
-    }
-    report.problems.append(&mut writer.problems);
-    report.rebuilt = true;
-    writer.finish(now)?;
-    persist(temp, db)
 }
 
 fn path_of(name: &str, kind: SourceKind) -> String {
     match kind {
         SourceKind::Osv => format!("{name}/all.zip"),
         _ => name.to_string(),
-    }
-}
-
-fn store_download(
-    writer: &mut Writer,
-    status: &SourceStatus,
-    download: &Download,
-    limits: &Limits,
-    progress: &dyn Progress,
-    report: &mut Report,
-) -> Result<(), Error> {
-    if status.kind == SourceKind::Osv {
-        let local = LocalSource {
-            name: status.name.clone(),
-            input: Input::Zip(download.file.path().to_path_buf()),
-        };
-        progress.begin(&status.name, None, Unit::Records);
-        let read = source::read(
-            &local,
-            limits,
-            &mut crate::build::Counting {
-                inner: writer,
-                progress,
-            },
-        );
-        progress.end();
-        return read.map(drop);
-    }
-    let bytes = source::read_bounded(download.file.path(), limits.file_bytes)
-        .map_err(|reason| Error::source(&status.name, reason))?;
-    if let Err(reason) = store_enrichment(writer, &status.name, status.kind, &bytes)? {
-        report.warnings.push(reason);
-    }
-    Ok(())
-}
-
-fn copy_kept(
-    writer: &mut Writer,
-    old: &VulnDb,
-    status: &SourceStatus,
-    progress: &dyn Progress,
-) -> Result<(), Error> {
-    match status.kind {
-        SourceKind::Osv => {
-            progress.begin(&status.name, Some(status.records), Unit::Records);
-            let copied = old.for_each_record(&status.name, |id, json| {
-                progress.advance(1);
-                writer.record(&status.name, &format!("{id} (kept)"), json)
-            });
-            progress.end();
-            copied
-        }
-        SourceKind::Kev => writer.add_kev(old.all_kev()?),
-        SourceKind::Epss => writer.add_epss(old.all_epss()?),
     }
 }
