@@ -232,7 +232,7 @@ pub(crate) fn persist(temp: NamedTempFile, db: &Path) -> Result<(), Error> {
     temp.as_file().sync_all().map_err(Error::io(temp.path()))?;
     temp.persist(db).map_err(|err| Error::Io {
         path: db.to_path_buf(),
-        source: err.error,
+        error: err.error,
     })?;
     // Make the rename itself durable; not possible (nor needed) everywhere, hence no error.
     if let Ok(dir) = std::fs::File::open(parent_dir(db)) {

@@ -6,15 +6,17 @@ use std::path::PathBuf;
 /// Why the database could not be built, updated, opened or read.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("{}: {source}", path.display())]
+    // The underlying errors are part of the message, not `source()`s, so that a report of the
+    // error chain does not say them twice.
+    #[error("{}: {error}", path.display())]
     Io {
         path: PathBuf,
-        source: std::io::Error,
+        error: std::io::Error,
     },
-    #[error("database {}: {source}", path.display())]
+    #[error("database {}: {error}", path.display())]
     Sqlite {
         path: PathBuf,
-        source: rusqlite::Error,
+        error: rusqlite::Error,
     },
     #[error(
         "database {}: format {found}, this scangate reads format {expected}; rebuild it with `scangate db update` or `scangate db build`",
@@ -39,16 +41,16 @@ pub enum Error {
 
 impl Error {
     pub(crate) fn io(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> Error {
-        move |source| Error::Io {
+        move |error| Error::Io {
             path: path.into(),
-            source,
+            error,
         }
     }
 
     pub(crate) fn sqlite(path: impl Into<PathBuf>) -> impl FnOnce(rusqlite::Error) -> Error {
-        move |source| Error::Sqlite {
+        move |error| Error::Sqlite {
             path: path.into(),
-            source,
+            error,
         }
     }
 

@@ -269,7 +269,7 @@ impl Run<'_> {
         refresh_rows(&conn, planned, SystemTime::now()).map_err(Error::sqlite(temp.path()))?;
         conn.close().map_err(|(_, err)| Error::Sqlite {
             path: temp.path().to_path_buf(),
-            source: err,
+            error: err,
         })?;
         persist(temp, self.db)?;
         for p in planned {

@@ -150,7 +150,7 @@ impl Writer {
             .map_err(Error::sqlite(&path))?;
         self.conn
             .close()
-            .map_err(|(_, err)| Error::Sqlite { path, source: err })
+            .map_err(|(_, err)| Error::Sqlite { path, error: err })
     }
 
     /// Stores one parsed record. A record whose id is already stored (the same advisory in two
