@@ -7,21 +7,24 @@ use crate::{Error, normalize_name};
 use rusqlite::{Connection, OpenFlags, OptionalExtension as _, params};
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, MutexGuard, TryLockError};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// An open database, read-only.
 ///
-/// Opening is cheap (one SQLite connection and a format check). The file is opened as immutable:
-/// updates never write into it but rename a new file over it, so a `VulnDb` keeps reading the
-/// file it opened, whole and unchanged, however many updates happen meanwhile; open the database
-/// again to see an update.
+/// Opening is cheap: one SQLite connection per core (at most 4), each checked for the format.
+/// The file is opened as immutable: updates never write into it but rename a new file over it,
+/// so a `VulnDb` keeps reading the file it opened, whole and unchanged, however many updates
+/// happen meanwhile; open the database again to see an update.
 ///
-/// `VulnDb` is `Sync`: share it between threads. The connection is held only while a lookup reads
-/// its rows; decompressing and parsing the records, most of a lookup's time, runs in parallel.
+/// `VulnDb` is `Sync`: share it between threads. A lookup holds a connection only while it reads
+/// rows; decompressing and parsing the records, most of its time, needs none.
 pub struct VulnDb {
     path: PathBuf,
-    conn: Mutex<Connection>,
+    conns: Vec<Mutex<Connection>>,
+    /// Whose turn it is to be waited for when every connection is busy.
+    next: AtomicUsize,
 }
 
 /// How much of the file is read through a memory mapping (SQLite maps no more than the file).
@@ -95,30 +98,29 @@ impl VulnDb {
                 path: path.to_path_buf(),
             });
         }
-        let conn = open_immutable(path).map_err(Error::sqlite(path))?;
-        // Reads from a mapping rather than a system call per page: lookups take half the time.
-        conn.pragma_update(None, "mmap_size", MMAP_BYTES)
-            .map_err(Error::sqlite(path))?;
-        let format: Option<String> = conn
-            .query_row("SELECT value FROM meta WHERE key = 'format'", [], |row| {
-                row.get(0)
-            })
-            .optional()
-            .map_err(|err| Error::Format {
-                path: path.to_path_buf(),
-                found: format!("unknown ({err})"),
-                expected: FORMAT,
-            })?;
-        if format.as_deref() != Some(FORMAT.to_string().as_str()) {
-            return Err(Error::Format {
-                path: path.to_path_buf(),
-                found: format.unwrap_or_else(|| "unknown".to_string()),
-                expected: FORMAT,
-            });
+        // Every connection must read the same file: an update may rename a new one over the
+        // path between two opens, and then all are opened again.
+        for _ in 0..OPEN_ATTEMPTS {
+            let (first, build) = open_one(path)?;
+            let mut conns = vec![Mutex::new(first)];
+            while conns.len() < connections() {
+                let (conn, same_build) = open_one(path)?;
+                if same_build != build {
+                    break;
+                }
+                conns.push(Mutex::new(conn));
+            }
+            if conns.len() == connections() {
+                return Ok(VulnDb {
+                    path: path.to_path_buf(),
+                    conns,
+                    next: AtomicUsize::new(0),
+                });
+            }
         }
-        Ok(VulnDb {
-            path: path.to_path_buf(),
-            conn: Mutex::new(conn),
+        Err(Error::Source {
+            source_name: format!("database {}", path.display()),
+            reason: "replaced again and again while being opened".to_string(),
         })
     }
 
@@ -277,9 +279,18 @@ impl VulnDb {
         .map_err(Error::sqlite(&self.path))
     }
 
+    /// A free connection, else the next one in turn once it is free.
     fn conn(&self) -> MutexGuard<'_, Connection> {
-        // A panic elsewhere while holding the lock leaves the connection usable: it only reads.
-        self.conn
+        for conn in &self.conns {
+            match conn.try_lock() {
+                Ok(guard) => return guard,
+                // A panic elsewhere while holding the lock leaves it usable: it only reads.
+                Err(TryLockError::Poisoned(poisoned)) => return poisoned.into_inner(),
+                Err(TryLockError::WouldBlock) => {}
+            }
+        }
+        let turn = self.next.fetch_add(1, Ordering::Relaxed) % self.conns.len();
+        self.conns[turn]
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
@@ -305,6 +316,43 @@ fn kev_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Kev> {
         due_date: row.get(5)?,
         ransomware_use: row.get(6)?,
     })
+}
+
+/// Opens of the whole pool tried before giving up on a path that keeps being replaced.
+const OPEN_ATTEMPTS: usize = 3;
+
+/// Connections per `VulnDb`: one per core (at most 4), so lookups on every core run at once.
+fn connections() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
+}
+
+/// One connection, checked to hold a database of this format, and its build id.
+fn open_one(path: &Path) -> Result<(Connection, String), Error> {
+    let conn = open_immutable(path).map_err(Error::sqlite(path))?;
+    // Reads from a mapping rather than a system call per page: lookups take half the time.
+    conn.pragma_update(None, "mmap_size", MMAP_BYTES)
+        .map_err(Error::sqlite(path))?;
+    let meta = |key: &str| {
+        conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |row| {
+            row.get::<_, String>(0)
+        })
+        .optional()
+    };
+    let format_error = |found: String| Error::Format {
+        path: path.to_path_buf(),
+        found,
+        expected: FORMAT,
+    };
+    let format = meta("format").map_err(|err| format_error(format!("unknown ({err})")))?;
+    if format.as_deref() != Some(FORMAT.to_string().as_str()) {
+        return Err(format_error(
+            format.unwrap_or_else(|| "unknown".to_string()),
+        ));
+    }
+    let build = meta("build_id")
+        .map_err(Error::sqlite(path))?
+        .unwrap_or_default();
+    Ok((conn, build))
 }
 
 fn sources(conn: &Connection) -> rusqlite::Result<Vec<SourceStatus>> {

@@ -13,7 +13,7 @@ use crate::enrich::{self, EPSS_FILE, KEV_FILE};
 use crate::fetch::{Download, Fetched, Fetcher, Validators};
 use crate::progress::{Progress, Unit};
 use crate::source::{self, Input, Limits, LocalSource, RecordSink as _};
-use crate::writer::{Writer, unix_seconds};
+use crate::writer::{Writer, build_id, unix_seconds};
 use std::path::Path;
 use std::time::SystemTime;
 
@@ -423,6 +423,10 @@ fn refresh_rows(
     conn.execute(
         "UPDATE meta SET value = ?1 WHERE key = 'checked_at'",
         [unix_seconds(now).to_string()],
+    )?;
+    conn.execute(
+        "UPDATE meta SET value = ?1 WHERE key = 'build_id'",
+        [build_id(now)],
     )?;
     conn.execute_batch("COMMIT")
 }

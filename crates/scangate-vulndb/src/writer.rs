@@ -131,6 +131,7 @@ impl Writer {
             ("format", FORMAT.to_string()),
             ("built_at", at.clone()),
             ("checked_at", at),
+            ("build_id", build_id(built_at)),
             (
                 "generator",
                 concat!("scangate-vulndb ", env!("CARGO_PKG_VERSION")).to_string(),
@@ -308,6 +309,12 @@ impl Advisory {
             })
             .collect()
     }
+}
+
+/// Tells two database files apart: readers check that all their connections opened the same.
+pub(crate) fn build_id(at: SystemTime) -> String {
+    let nanos = at.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+    format!("{nanos:x}-{:x}", std::process::id())
 }
 
 pub(crate) fn unix_seconds(at: SystemTime) -> i64 {
