@@ -158,71 +158,86 @@ impl Writer {
     /// sources or files) replaces it only when its `modified` is later; either way it counts as
     /// a member of `source`.
     fn store(&mut self, source: &str, advisory: &Advisory, json: &[u8]) -> Result<(), Error> {
-        let existing: Option<(i64, String, Vec<u8>)> = self
+        let stored: Option<(i64, String)> = self
             .conn
-            .prepare_cached("SELECT rowid, modified, record FROM advisories WHERE id = ?1")
+            .prepare_cached("SELECT rowid, modified FROM advisories WHERE id = ?1")
             .and_then(|mut stmt| {
-                stmt.query_row([&advisory.id], |row| {
-                    Ok((row.get(0)?, row.get(1)?, row.get(2)?))
-                })
-                .optional()
+                stmt.query_row([&advisory.id], |row| Ok((row.get(0)?, row.get(1)?)))
+                    .optional()
             })
             .map_err(Error::sqlite(&self.path))?;
-        let rowid = match existing {
-            None => {
-                let blob = self.compress(json)?;
-                self.conn
-                    .prepare_cached(
-                        "INSERT INTO advisories (id, modified, published, withdrawn, record)
-                         VALUES (?1, ?2, ?3, ?4, ?5)",
-                    )
-                    .and_then(|mut stmt| {
-                        stmt.execute(params![
-                            advisory.id,
-                            advisory.modified,
-                            advisory.published,
-                            advisory.withdrawn,
-                            blob
-                        ])
-                    })
-                    .map_err(Error::sqlite(&self.path))?;
-                let rowid = self.conn.last_insert_rowid();
-                self.set_affected(rowid, &BTreeSet::new(), advisory)?;
+        let rowid = match stored {
+            None => self.insert(advisory, json)?,
+            Some((rowid, modified)) if advisory.modified > modified => {
+                self.replace(rowid, advisory, json)?;
                 rowid
             }
-            Some((rowid, modified, old_blob)) if advisory.modified > modified => {
-                let old = crate::db::decode(&old_blob)
-                    .and_then(|json| parse_record(&json))
-                    .map_err(|reason| Error::Source {
-                        source_name: source.to_string(),
-                        reason: format!("stored record {} unreadable: {reason}", advisory.id),
-                    })?;
-                let blob = self.compress(json)?;
-                self.conn
-                    .prepare_cached(
-                        "UPDATE advisories SET modified = ?2, published = ?3, withdrawn = ?4,
-                         record = ?5 WHERE rowid = ?1",
-                    )
-                    .and_then(|mut stmt| {
-                        stmt.execute(params![
-                            rowid,
-                            advisory.modified,
-                            advisory.published,
-                            advisory.withdrawn,
-                            blob
-                        ])
-                    })
-                    .map_err(Error::sqlite(&self.path))?;
-                self.set_affected(rowid, &old.affected_keys(), advisory)?;
-                rowid
-            }
-            Some((rowid, ..)) => rowid,
+            Some((rowid, _)) => rowid,
         };
         self.conn
             .prepare_cached("INSERT OR IGNORE INTO members (source, advisory) VALUES (?1, ?2)")
             .and_then(|mut stmt| stmt.execute(params![source, rowid]))
             .map_err(Error::sqlite(&self.path))?;
         Ok(())
+    }
+
+    /// Adds a new advisory; its rowid.
+    fn insert(&mut self, advisory: &Advisory, json: &[u8]) -> Result<i64, Error> {
+        let blob = self.compress(json)?;
+        self.conn
+            .prepare_cached(
+                "INSERT INTO advisories (id, modified, published, withdrawn, record)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )
+            .and_then(|mut stmt| {
+                stmt.execute(params![
+                    advisory.id,
+                    advisory.modified,
+                    advisory.published,
+                    advisory.withdrawn,
+                    blob
+                ])
+            })
+            .map_err(Error::sqlite(&self.path))?;
+        let rowid = self.conn.last_insert_rowid();
+        self.set_affected(rowid, &BTreeSet::new(), advisory)?;
+        Ok(rowid)
+    }
+
+    /// Puts a later copy of an advisory in place of the stored one.
+    fn replace(&mut self, rowid: i64, advisory: &Advisory, json: &[u8]) -> Result<(), Error> {
+        let old_blob: Vec<u8> = self
+            .conn
+            .query_row(
+                "SELECT record FROM advisories WHERE rowid = ?1",
+                [rowid],
+                |row| row.get(0),
+            )
+            .map_err(Error::sqlite(&self.path))?;
+        // Written by this build a moment ago, so it decodes; its affected keys must go.
+        let old = crate::db::decode(&old_blob)
+            .and_then(|json| parse_record(&json))
+            .map_err(|reason| Error::Source {
+                source_name: format!("database {}", self.path.display()),
+                reason: format!("record {} unreadable: {reason}", advisory.id),
+            })?;
+        let blob = self.compress(json)?;
+        self.conn
+            .prepare_cached(
+                "UPDATE advisories SET modified = ?2, published = ?3, withdrawn = ?4,
+                 record = ?5 WHERE rowid = ?1",
+            )
+            .and_then(|mut stmt| {
+                stmt.execute(params![
+                    rowid,
+                    advisory.modified,
+                    advisory.published,
+                    advisory.withdrawn,
+                    blob
+                ])
+            })
+            .map_err(Error::sqlite(&self.path))?;
+        self.set_affected(rowid, &old.affected_keys(), advisory)
     }
 
     /// Replaces the `affected` rows of advisory `rowid`: `old` keys out, the record's keys in.
