@@ -4,7 +4,7 @@
 use crate::db::{SourceKind, SourceStatus};
 use crate::enrich::{self, EPSS_FILE, KEV_FILE};
 use crate::progress::{Progress, Unit};
-use crate::source::{self, Limits, RecordSink};
+use crate::source::{self, Input, Limits, LocalSource, RecordSink};
 use crate::writer::Writer;
 use crate::{Error, Problem};
 use sha2::{Digest as _, Sha256};
@@ -65,6 +65,10 @@ impl Outcome {
     }
 }
 
+/// The enrichment files, by path under a source's base.
+pub(crate) const ENRICHMENT: [(&str, SourceKind); 2] =
+    [(KEV_FILE, SourceKind::Kev), (EPSS_FILE, SourceKind::Epss)];
+
 /// Builds the database at `db` from the folder `from`: each `<Ecosystem>/all.zip` (the OSV
 /// bucket layout), or the `*.json` files under each other subfolder and at the top, plus
 /// `enrichment/kev.json` and `enrichment/epss.csv` when present. The new file replaces `db`
@@ -90,71 +94,94 @@ pub fn build(
         ..Report::default()
     };
     for source in &sources {
-        progress.begin(&source.name, None, Unit::Records);
-        let mut sink = Counting {
-            inner: &mut writer,
-            progress,
-        };
-        let digest = source::read(source, limits, &mut sink);
-        progress.end();
-        let digest = digest?;
-        let origin = match &source.input {
-            source::Input::Zip(path) | source::Input::Folder(path) => path.display().to_string(),
-        };
-        let records = writer.add_source(&SourceStatus {
-            name: source.name.clone(),
-            kind: SourceKind::Osv,
-            records: 0,
-            bytes: digest.bytes,
-            sha256: digest.sha256,
-            etag: None,
-            last_modified: None,
-            origin,
-            fetched_at: now,
-        })?;
-        report.sources.push(SourceReport {
-            name: source.name.clone(),
-            outcome: Outcome::Read,
-            records,
-        });
+        let row = read_source(&mut writer, source, limits, progress, now)?;
+        report.sources.push(row);
     }
-    for (name, kind) in [(KEV_FILE, SourceKind::Kev), (EPSS_FILE, SourceKind::Epss)] {
-        let path = from.join(name);
-        if !path.is_file() {
-            report.warnings.push(format!(
-                "no {name} in {}: the database has no {} data",
-                from.display(),
-                kind.as_str().to_uppercase()
-            ));
-            continue;
+    for (name, kind) in ENRICHMENT {
+        match read_enrichment(&mut writer, from, name, kind, limits, now)? {
+            Ok(row) => report.sources.push(row),
+            Err(warning) => report.warnings.push(warning),
         }
-        let bytes = source::read_bounded(&path, limits.file_bytes)
-            .map_err(|reason| Error::source(name, reason))?;
-        if let Err(reason) = store_enrichment(&mut writer, name, kind, &bytes)? {
-            report.warnings.push(reason);
-            continue;
-        }
-        let records = writer.add_source(&SourceStatus {
-            name: name.to_string(),
-            kind,
-            records: 0,
-            bytes: bytes.len() as u64,
-            sha256: source::hex(&Sha256::digest(&bytes)),
-            etag: None,
-            last_modified: None,
-            origin: path.display().to_string(),
-            fetched_at: now,
-        })?;
-        report.sources.push(SourceReport {
-            name: name.to_string(),
-            outcome: Outcome::Read,
-            records,
-        });
     }
     report.problems = std::mem::take(&mut writer.problems);
     writer.finish(now)?;
     persist(temp, db)?;
     Ok(report)
+}
+
+fn read_source(
+    writer: &mut Writer,
+    source: &LocalSource,
+    limits: &Limits,
+    progress: &dyn Progress,
+    now: SystemTime,
+) -> Result<SourceReport, Error> {
+    progress.begin(&source.name, None, Unit::Records);
+    let mut sink = Counting {
+        inner: writer,
+        progress,
+    };
+    let digest = source::read(source, limits, &mut sink);
+    progress.end();
+    let digest = digest?;
+    let (Input::Zip(path) | Input::Folder(path)) = &source.input;
+    let records = writer.add_source(&SourceStatus {
+        name: source.name.clone(),
+        kind: SourceKind::Osv,
+        records: 0,
+        bytes: digest.bytes,
+        sha256: digest.sha256,
+        etag: None,
+        last_modified: None,
+        origin: path.display().to_string(),
+        fetched_at: now,
+    })?;
+    Ok(SourceReport {
+        name: source.name.clone(),
+        outcome: Outcome::Read,
+        records,
+    })
+}
+
+/// Reads and stores the enrichment file `from/name`; the inner error is the warning when it is
+/// missing or unusable.
+fn read_enrichment(
+    writer: &mut Writer,
+    from: &Path,
+    name: &str,
+    kind: SourceKind,
+    limits: &Limits,
+    now: SystemTime,
+) -> Result<Result<SourceReport, String>, Error> {
+    let path = from.join(name);
+    if !path.is_file() {
+        return Ok(Err(format!(
+            "no {name} in {}: the database has no {} data",
+            from.display(),
+            kind.as_str().to_uppercase()
+        )));
+    }
+    let bytes = source::read_bounded(&path, limits.file_bytes)
+        .map_err(|reason| Error::source(name, reason))?;
+    if let Err(warning) = store_enrichment(writer, name, kind, &bytes)? {
+        return Ok(Err(warning));
+    }
+    let records = writer.add_source(&SourceStatus {
+        name: name.to_string(),
+        kind,
+        records: 0,
+        bytes: bytes.len() as u64,
+        sha256: source::hex(&Sha256::digest(&bytes)),
+        etag: None,
+        last_modified: None,
+        origin: path.display().to_string(),
+        fetched_at: now,
+    })?;
+    Ok(Ok(SourceReport {
+        name: name.to_string(),
+        outcome: Outcome::Read,
+        records,
+    }))
 }
 
 /// Bad rows of an EPSS file listed one by one; more are summed up in one problem.

@@ -6,10 +6,10 @@
 
 use crate::Error;
 use crate::build::{
-    Counting, Outcome, Report, SourceReport, persist, store_enrichment, temp_beside,
+    Counting, ENRICHMENT, Outcome, Report, SourceReport, persist, store_enrichment, temp_beside,
 };
 use crate::db::{SourceKind, SourceStatus, VulnDb};
-use crate::enrich::{self, EPSS_FILE, KEV_FILE};
+use crate::enrich;
 use crate::fetch::{Download, Fetched, Fetcher, Validators};
 use crate::progress::{Progress, Unit};
 use crate::source::{self, Input, Limits, LocalSource, RecordSink as _};
@@ -127,7 +127,7 @@ pub fn update(
             });
         }
     }
-    for (name, kind) in [(KEV_FILE, SourceKind::Kev), (EPSS_FILE, SourceKind::Epss)] {
+    for (name, kind) in ENRICHMENT {
         let plan = run.plan_enrichment(name, kind, find(&old_sources, kind, name))?;
         planned.push(Planned {
             name: name.to_string(),
