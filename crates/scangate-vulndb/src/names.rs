@@ -74,8 +74,8 @@ mod tests {
     #[test]
     fn other_ecosystems_keep_the_name_as_written() {
         assert_eq!(
-            normalize_name("Go", "github.com/BurntSushi/toml"),
-            "github.com/BurntSushi/toml"
+            normalize_name("Go", "example.invalid/Some_Org/Mod.v2"),
+            "example.invalid/Some_Org/Mod.v2"
         );
         assert_eq!(normalize_name("crates.io", "Inflector"), "Inflector");
         assert_eq!(normalize_name("Debian:11", "Linux_Kernel"), "Linux_Kernel");

@@ -148,9 +148,10 @@ fn ecosystems(options: &UpdateOptions, old_sources: &[SourceStatus]) -> Vec<Stri
     if !options.ecosystems.is_empty() {
         return options.ecosystems.clone();
     }
+    // `.` (the top-level files of a local folder build) names no ecosystem to fetch: kept.
     let held: Vec<String> = old_sources
         .iter()
-        .filter(|s| s.kind == SourceKind::Osv)
+        .filter(|s| s.kind == SourceKind::Osv && s.name != ".")
         .map(|s| s.name.clone())
         .collect();
     if held.is_empty() {
