@@ -2,6 +2,7 @@
 //!
 //! The scan runs in a child process of its own so that peak memory is the scan's alone.
 
+mod db;
 mod generate;
 mod measure;
 
@@ -33,6 +34,18 @@ enum Command {
         #[arg(long, default_value_t = 3)]
         runs: usize,
     },
+    /// Advisory database: build from an OSV folder, size, open time, lookups/s, peak RSS.
+    Db {
+        /// The OSV folder to build from (bucket layout plus enrichment/).
+        #[arg(long, default_value = "../shared/osv")]
+        osv: PathBuf,
+        /// Where the database is written.
+        #[arg(long, default_value = "bench/data/scangate.db")]
+        db: PathBuf,
+        /// Lookups per measurement.
+        #[arg(long, default_value_t = 100_000)]
+        lookups: usize,
+    },
     /// Internal: one measured scan, printed as one line of figures.
     #[command(hide = true)]
     ScanOnce { path: PathBuf },
@@ -62,6 +75,7 @@ fn main() -> anyhow::Result<()> {
             }
             measure::report(&data, runs)
         }
+        Command::Db { osv, db, lookups } => db::report(&osv, &db, lookups),
         Command::ScanOnce { path } => measure::scan_once(&path),
     }
 }

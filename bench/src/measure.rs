@@ -103,7 +103,7 @@ fn cpu_seconds() -> anyhow::Result<f64> {
     Ok(ticks / 100.0)
 }
 
-fn peak_rss_kib() -> anyhow::Result<u64> {
+pub fn peak_rss_kib() -> anyhow::Result<u64> {
     let status = std::fs::read_to_string("/proc/self/status")?;
     let line = status
         .lines()

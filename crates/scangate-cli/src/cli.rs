@@ -17,6 +17,8 @@ pub struct Cli {
 pub enum Command {
     /// Scan a source tree: every lockfile and manifest in it.
     Fs(FsArgs),
+    /// Build, update or inspect the advisory database.
+    Db(crate::commands::db::DbArgs),
 }
 
 #[derive(Debug, Args)]
