@@ -29,6 +29,9 @@ pub struct FsArgs {
     #[command(flatten)]
     pub output: OutputArgs,
 
+    #[command(flatten)]
+    pub vulns: VulnArgs,
+
     /// Leave out directories matching this glob (a name at any depth, or a path from the root
     /// when it holds a `/`). Repeatable.
     #[arg(long = "skip-dirs", value_name = "GLOB", value_delimiter = ',')]
@@ -45,6 +48,22 @@ pub struct FsArgs {
     /// Files larger than this many bytes are reported and not read.
     #[arg(long, value_name = "BYTES", default_value_t = scangate_fsview::DEFAULT_MAX_FILE_SIZE)]
     pub max_file_size: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct VulnArgs {
+    /// The advisory database: a file made by `scangate db`, or a folder of OSV records built into
+    /// one for this scan [default: $SCANGATE_DB, else the user's cache directory].
+    #[arg(long, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    /// Warn when the database is older than this.
+    #[arg(long, value_name = "DURATION", default_value = "7days")]
+    pub db_max_age: humantime::Duration,
+
+    /// Never touch the network. Scans never do; this states it for pipelines that must be sure.
+    #[arg(long)]
+    pub offline: bool,
 }
 
 #[derive(Debug, Args)]

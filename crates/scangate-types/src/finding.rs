@@ -107,7 +107,8 @@ pub struct Score {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Kev {
     pub cve: String,
-    pub date_added: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_added: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub due_date: Option<String>,
     pub known_ransomware_use: bool,

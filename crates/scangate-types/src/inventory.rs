@@ -1,4 +1,4 @@
-use crate::Package;
+use crate::{Finding, Package};
 use serde::{Deserialize, Serialize};
 
 /// Version of the JSON result schema documented in `docs/json-format.md`.
@@ -60,13 +60,29 @@ pub struct ScanTarget {
 }
 
 /// The result of one scan, as every report reads it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ScanResult {
     pub schema_version: String,
     pub tool: Tool,
     pub target: ScanTarget,
     pub inventory: Inventory,
+    /// The advisory database the findings come from; `None` for an inventory-only scan (an SBOM).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub database: Option<DatabaseInfo>,
+    /// Vulnerabilities of the inventory's packages, sorted by package location, then severity.
+    #[serde(default)]
+    pub findings: Vec<Finding>,
+}
+
+/// Which advisory database a scan matched against.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DatabaseInfo {
+    /// RFC 3339 time the data was built.
+    pub built_at: String,
+    /// Advisories it holds, withdrawn ones included.
+    pub advisories: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -85,6 +101,8 @@ impl ScanResult {
             },
             target,
             inventory,
+            database: None,
+            findings: Vec::new(),
         }
     }
 }

@@ -12,7 +12,8 @@ mod purl;
 pub use ecosystem::Ecosystem;
 pub use finding::{Epss, Finding, FindingPackage, Kev, Score, Severity};
 pub use inventory::{
-    FileIssue, Inventory, IssueLevel, SCHEMA_VERSION, ScanResult, ScanTarget, ScannedFile, Tool,
+    DatabaseInfo, FileIssue, Inventory, IssueLevel, SCHEMA_VERSION, ScanResult, ScanTarget,
+    ScannedFile, Tool,
 };
 pub use package::{Location, Origin, Package, Relationship, Scope};
 pub use purl::purl_for;

@@ -212,12 +212,12 @@ fn name_width<'a>(names: impl Iterator<Item = &'a str>) -> usize {
     names.map(str::len).max().unwrap_or(0).max("source".len())
 }
 
-fn timestamp(at: SystemTime) -> String {
+pub(super) fn timestamp(at: SystemTime) -> String {
     humantime::format_rfc3339_seconds(at).to_string()
 }
 
 /// Time since `at`, to the minute.
-fn age(at: SystemTime, now: SystemTime) -> String {
+pub(super) fn age(at: SystemTime, now: SystemTime) -> String {
     let elapsed = now.duration_since(at).unwrap_or_default();
     let minutes = Duration::from_secs(elapsed.as_secs() / 60 * 60);
     if minutes.is_zero() {

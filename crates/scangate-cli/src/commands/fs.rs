@@ -1,7 +1,8 @@
-//! `scangate fs PATH`: the packages every lockfile and manifest in a source tree declares.
+//! `scangate fs PATH`: the packages every lockfile and manifest in a source tree declares, and
+//! their known vulnerabilities.
 
-use super::output;
-use crate::cli::FsArgs;
+use super::{output, vulns};
+use crate::cli::{FormatArg, FsArgs};
 use crate::exit;
 use anyhow::Context as _;
 use scangate_fsview::{DirView, SkipRules};
@@ -14,10 +15,17 @@ pub fn run(args: FsArgs) -> anyhow::Result<ExitCode> {
     let view = DirView::new(&args.path, args.max_file_size, skip)
         .with_context(|| format!("cannot scan {}", args.path.display()))?;
     let inventory = scangate_catalog::scan(&view, scangate_catalog::registry::all());
+    let sbom_only = matches!(args.output.format, FormatArg::Cyclonedx);
+    let matched = vulns::find(&args.vulns, &inventory.packages, sbom_only)?;
     let target = ScanTarget {
         kind: "filesystem".to_string(),
         name: args.path.display().to_string(),
     };
-    output::emit(&ScanResult::new(target, inventory), &args.output)?;
+    let mut result = ScanResult::new(target, inventory);
+    if let Some(matched) = matched {
+        result.database = Some(matched.database);
+        result.findings = matched.findings;
+    }
+    output::emit(&result, &args.output)?;
     Ok(exit::ok())
 }

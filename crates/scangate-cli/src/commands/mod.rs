@@ -1,3 +1,4 @@
 pub mod db;
 pub mod fs;
 mod output;
+mod vulns;
