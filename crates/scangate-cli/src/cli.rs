@@ -61,6 +61,10 @@ pub struct VulnArgs {
     #[arg(long, value_name = "DURATION", default_value = "7days")]
     pub db_max_age: humantime::Duration,
 
+    /// List the packages only: no database, no matching.
+    #[arg(long, conflicts_with = "db")]
+    pub packages_only: bool,
+
     /// Never touch the network. Scans never do; this states it for pipelines that must be sure.
     #[arg(long)]
     pub offline: bool,

@@ -10,9 +10,16 @@ fn fixtures(rel: &str) -> String {
     path.to_str().unwrap().to_string()
 }
 
+/// An inventory-only scan of `path`.
 fn scan(path: &str, format: &str) -> String {
+    scan_with(&[path, "--packages-only"], format)
+}
+
+fn scan_with(args: &[&str], format: &str) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_scangate"))
-        .args(["fs", path, "--format", format, "--quiet"])
+        .arg("fs")
+        .args(args)
+        .args(["--format", format, "--quiet"])
         .env("NO_COLOR", "1")
         .output()
         .unwrap();
@@ -141,33 +148,42 @@ fn table_lists_each_package_with_its_place() {
     );
 }
 
-/// Every fixture of every format in one CycloneDX document, checked by CycloneDX's own schema
-/// validator (cyclonedx-python-lib, installed by .ci/run).
+/// Every fixture of every format in one CycloneDX document, and the demo project with its
+/// vulnerabilities, checked by CycloneDX's own schema validator (cyclonedx-python-lib, installed
+/// by .ci/run).
 #[test]
-fn cyclonedx_of_every_format_passes_the_cyclonedx_validator() {
-    let bom = scan(&fixtures(""), "cyclonedx");
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("bom.json");
-    std::fs::write(&path, bom).unwrap();
-    let script = "import sys\nfrom cyclonedx.validation.json import JsonStrictValidator\nfrom cyclonedx.schema import SchemaVersion\nerr = JsonStrictValidator(SchemaVersion.V1_6).validate_str(open(sys.argv[1]).read())\nprint(err or 'valid')\nsys.exit(1 if err else 0)";
-    let out = Command::new("python3")
-        .args(["-c", script])
-        .arg(&path)
-        .output();
-    match out {
-        Ok(out)
-            if String::from_utf8_lossy(&out.stderr).contains("ModuleNotFoundError")
-                || out.status.code() == Some(127) =>
-        {
-            missing_tool("cyclonedx-python-lib")
-        }
-        Ok(out) => assert!(
-            out.status.success(),
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
+fn cyclonedx_passes_the_cyclonedx_validator() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let demo = root.join("examples/demo-app");
+    let advisories = root.join("examples/advisories");
+    let documents = [
+        scan(&fixtures(""), "cyclonedx"),
+        scan_with(
+            &[demo.to_str().unwrap(), "--db", advisories.to_str().unwrap()],
+            "cyclonedx",
         ),
-        Err(_) => missing_tool("python3"),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    for (i, bom) in documents.iter().enumerate() {
+        let path = dir.path().join(format!("bom{i}.json"));
+        std::fs::write(&path, bom).unwrap();
+        let script = "import sys\nfrom cyclonedx.validation.json import JsonStrictValidator\nfrom cyclonedx.schema import SchemaVersion\nerr = JsonStrictValidator(SchemaVersion.V1_6).validate_str(open(sys.argv[1]).read())\nprint(err or 'valid')\nsys.exit(1 if err else 0)";
+        match Command::new("python3")
+            .args(["-c", script])
+            .arg(&path)
+            .output()
+        {
+            Ok(out) if String::from_utf8_lossy(&out.stderr).contains("ModuleNotFoundError") => {
+                return missing_tool("cyclonedx-python-lib");
+            }
+            Ok(out) => assert!(
+                out.status.success(),
+                "document {i}: {}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            ),
+            Err(_) => return missing_tool("python3"),
+        }
     }
 }
 

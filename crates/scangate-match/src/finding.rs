@@ -104,9 +104,7 @@ fn finding(
         scores,
         kev,
         epss,
-        summary: advisories
-            .iter()
-            .find_map(|a| a.summary.clone().filter(|s| !s.is_empty())),
+        summary: summary(&advisories),
         published: advisories.iter().filter_map(|a| a.published.clone()).min(),
         modified: advisories.iter().map(|a| a.modified.clone()).max(),
         references,
@@ -156,6 +154,19 @@ fn enrichment(
         }
     }
     Ok((kev, epss))
+}
+
+/// The first advisory summary; databases without summaries (PyPA, Go) get their details' first line.
+fn summary(advisories: &[&Advisory]) -> Option<String> {
+    let first_line = |text: &Option<String>| {
+        text.as_deref()
+            .and_then(|t| t.lines().map(str::trim).find(|l| !l.is_empty()))
+            .map(str::to_owned)
+    };
+    advisories
+        .iter()
+        .find_map(|a| first_line(&a.summary))
+        .or_else(|| advisories.iter().find_map(|a| first_line(&a.details)))
 }
 
 /// A CVE when the vulnerability has exactly one (what users search for and policies block);

@@ -2,7 +2,7 @@
 //! (`evidence.occurrences`), and the dependency graph.
 
 use packageurl::PackageUrl;
-use scangate_types::{Package, Relationship, ScanResult, Scope};
+use scangate_types::{Finding, Package, Relationship, ScanResult, Scope, Severity};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::io::{self, Write};
@@ -23,6 +23,8 @@ struct Bom {
     metadata: Metadata,
     components: Vec<Component>,
     dependencies: Vec<Dependency>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    vulnerabilities: Vec<Vulnerability>,
 }
 
 #[derive(Serialize)]
@@ -58,6 +60,70 @@ struct Component {
     properties: Vec<Property>,
     #[serde(skip_serializing_if = "Option::is_none")]
     evidence: Option<Evidence>,
+}
+
+#[derive(Serialize)]
+struct Vulnerability {
+    #[serde(rename = "bom-ref")]
+    bom_ref: String,
+    id: String,
+    source: Source,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    references: Vec<VulnerabilityReference>,
+    ratings: Vec<Rating>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    recommendation: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    advisories: Vec<Advisory>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    published: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    updated: Option<String>,
+    affects: Vec<Affects>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    properties: Vec<Property>,
+}
+
+#[derive(Serialize)]
+struct Source {
+    name: String,
+}
+
+#[derive(Serialize)]
+struct VulnerabilityReference {
+    id: String,
+    source: Source,
+}
+
+#[derive(Serialize)]
+struct Rating {
+    source: Source,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    score: Option<f64>,
+    severity: &'static str,
+    method: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    vector: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Advisory {
+    url: String,
+}
+
+#[derive(Serialize)]
+struct Affects {
+    #[serde(rename = "ref")]
+    reference: String,
+    versions: Vec<AffectedVersion>,
+}
+
+#[derive(Serialize)]
+struct AffectedVersion {
+    version: String,
+    status: &'static str,
 }
 
 #[derive(Serialize)]
@@ -150,6 +216,7 @@ fn document(result: &ScanResult) -> Bom {
         },
         components: packages.iter().map(component).collect(),
         dependencies,
+        vulnerabilities: result.findings.iter().map(vulnerability).collect(),
     }
 }
 
@@ -229,4 +296,98 @@ fn licenses(declared: &[String]) -> Vec<serde_json::Value> {
             None => json!({ "license": { "name": license } }),
         })
         .collect()
+}
+
+/// One finding: the vulnerability as it affects one component.
+fn vulnerability(finding: &Finding) -> Vulnerability {
+    let component = format!(
+        "{}#{}",
+        finding.package.purl, finding.package.locations[0].path
+    );
+    let mut properties = Vec::new();
+    if let Some(kev) = &finding.kev {
+        properties.push(Property {
+            name: "scangate:kev",
+            value: kev.cve.clone(),
+        });
+    }
+    if let Some(epss) = &finding.epss {
+        properties.push(Property {
+            name: "scangate:epss",
+            value: epss.score.to_string(),
+        });
+        properties.push(Property {
+            name: "scangate:epssPercentile",
+            value: epss.percentile.to_string(),
+        });
+    }
+    Vulnerability {
+        bom_ref: format!("{}@{component}", finding.id),
+        id: finding.id.clone(),
+        source: Source {
+            name: id_source(&finding.id),
+        },
+        references: finding
+            .aliases
+            .iter()
+            .map(|alias| VulnerabilityReference {
+                id: alias.clone(),
+                source: Source {
+                    name: id_source(alias),
+                },
+            })
+            .collect(),
+        ratings: finding.scores.iter().map(rating).collect(),
+        description: finding.summary.clone(),
+        recommendation: finding
+            .fixed_versions
+            .first()
+            .map(|fix| format!("Upgrade {} to {fix} or later.", finding.package.name)),
+        advisories: finding
+            .references
+            .iter()
+            // Some databases put prose next to a link; CycloneDX wants a bare IRI.
+            .filter(|url| url.starts_with("http") && !url.contains(char::is_whitespace))
+            .map(|url| Advisory { url: url.clone() })
+            .collect(),
+        published: finding.published.clone(),
+        updated: finding.modified.clone(),
+        affects: vec![Affects {
+            reference: component,
+            versions: vec![AffectedVersion {
+                version: finding.package.version.clone(),
+                status: "affected",
+            }],
+        }],
+        properties,
+    }
+}
+
+/// The database an id belongs to, from its prefix (`CVE`, `GHSA`, `RUSTSEC`, `PYSEC`, `GO`, ...).
+fn id_source(id: &str) -> String {
+    id.split('-').next().unwrap_or(id).to_string()
+}
+
+fn rating(score: &scangate_types::Score) -> Rating {
+    let method = match (score.kind.as_str(), score.value.starts_with("CVSS:3.1")) {
+        ("CVSS_V2", _) => "CVSSv2",
+        ("CVSS_V3", true) => "CVSSv31",
+        ("CVSS_V3", false) => "CVSSv3",
+        ("CVSS_V4", _) => "CVSSv4",
+        _ => "other",
+    };
+    let severity = match score.base_score {
+        Some(value) if method == "CVSSv2" && value >= 7.0 => Severity::High,
+        Some(value) => Severity::from_score(value),
+        None => Severity::from_label(&score.value).unwrap_or(Severity::Unknown),
+    };
+    Rating {
+        source: Source {
+            name: score.source.clone(),
+        },
+        score: score.base_score,
+        severity: severity.as_str_lower(),
+        method,
+        vector: (method != "other").then(|| score.value.clone()),
+    }
 }

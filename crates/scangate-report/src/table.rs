@@ -1,32 +1,74 @@
-//! The readable table: packages, then the files that could not be read.
+//! The readable table: vulnerabilities when the scan matched against a database, otherwise the
+//! packages; then the files that could not be read.
 
 use comfy_table::{Cell, Color, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
-use scangate_types::{IssueLevel, Package, ScanResult};
+use scangate_types::{Finding, IssueLevel, Package, ScanResult, Severity};
+use std::collections::BTreeSet;
 use std::io::{self, Write};
 
 pub fn write(result: &ScanResult, color: bool, out: &mut dyn Write) -> io::Result<()> {
-    let inventory = &result.inventory;
+    writeln!(out, "{} ({})", result.target.name, result.target.kind)?;
+    match &result.database {
+        Some(database) => {
+            if result.findings.is_empty() {
+                writeln!(out, "No known vulnerabilities.")?;
+            } else {
+                writeln!(out, "{}", findings_table(&result.findings, color))?;
+            }
+            writeln!(out, "{}", summary(result))?;
+            writeln!(
+                out,
+                "Database built {}, {} advisories.",
+                database.built_at, database.advisories
+            )?;
+        }
+        None if result.inventory.packages.is_empty() => writeln!(out, "No packages found.")?,
+        None => writeln!(out, "{}", packages_table(&result.inventory.packages, color))?,
+    }
+    issues(result, out)
+}
+
+fn table(color: bool, header: &[&str]) -> Table {
     let mut table = Table::new();
     table
         .load_preset(UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic);
-    if !color {
-        table.force_no_tty();
-    } else {
+    if color {
         table.enforce_styling();
+    } else {
+        table.force_no_tty();
     }
-    table.set_header([
-        "Package",
-        "Version",
-        "Ecosystem",
-        "Dependency",
-        "Scope",
-        "Declared at",
-    ]);
-    for package in &inventory.packages {
+    table.set_header(header);
+    table
+}
+
+fn packages_table(packages: &[Package], color: bool) -> Table {
+    let mut table = table(
+        color,
+        &[
+            "Package",
+            "Version",
+            "Ecosystem",
+            "Dependency",
+            "Scope",
+            "Declared at",
+        ],
+    );
+    for package in packages {
+        let version = match (&package.version, &package.requirement) {
+            (Some(version), _) => Cell::new(version),
+            (None, requirement) => {
+                let text = format!("{} (unresolved)", requirement.as_deref().unwrap_or("*"));
+                if color {
+                    Cell::new(text).fg(Color::Yellow)
+                } else {
+                    Cell::new(text)
+                }
+            }
+        };
         table.add_row(vec![
             Cell::new(&package.name),
-            version_cell(package, color),
+            version,
             Cell::new(package.ecosystem.as_str()),
             Cell::new(format!("{:?}", package.relationship).to_lowercase()),
             Cell::new(
@@ -37,25 +79,137 @@ pub fn write(result: &ScanResult, color: bool, out: &mut dyn Write) -> io::Resul
             Cell::new(package.location().to_string()),
         ]);
     }
-    writeln!(out, "{} ({})", result.target.name, result.target.kind)?;
-    if inventory.packages.is_empty() {
-        writeln!(out, "No packages found.")?;
-    } else {
-        writeln!(out, "{table}")?;
+    table
+}
+
+/// Worst first, so the rows that stop a build are the first a reader sees.
+fn findings_table(findings: &[Finding], color: bool) -> Table {
+    let mut table = table(
+        color,
+        &[
+            "Package",
+            "Installed",
+            "Vulnerability",
+            "Severity",
+            "Fixed in",
+            "Title",
+            "Declared at",
+        ],
+    );
+    let mut sorted: Vec<&Finding> = findings.iter().collect();
+    sorted.sort_by(|a, b| {
+        b.severity
+            .cmp(&a.severity)
+            .then_with(|| a.package.name.cmp(&b.package.name))
+            .then(a.id.cmp(&b.id))
+    });
+    for finding in sorted {
+        let mut severity = finding.severity.as_str().to_string();
+        if finding.kev.is_some() {
+            severity.push_str(" (KEV)");
+        }
+        let severity = if color {
+            Cell::new(severity).fg(severity_color(finding.severity))
+        } else {
+            Cell::new(severity)
+        };
+        let fixed = match finding.fixed_versions.as_slice() {
+            [] => "-".to_string(),
+            [first, rest @ ..] if rest.len() > 2 => format!("{first}, {} more", rest.len()),
+            fixes => fixes.join(", "),
+        };
+        table.add_row(vec![
+            Cell::new(&finding.package.name),
+            Cell::new(&finding.package.version),
+            Cell::new(&finding.id),
+            severity,
+            Cell::new(fixed),
+            Cell::new(title(finding.summary.as_deref().unwrap_or(""))),
+            Cell::new(finding.package.locations[0].to_string()),
+        ]);
     }
+    table
+}
+
+fn severity_color(severity: Severity) -> Color {
+    match severity {
+        Severity::Critical => Color::Red,
+        Severity::High => Color::DarkRed,
+        Severity::Medium => Color::Yellow,
+        Severity::Low => Color::Blue,
+        Severity::Unknown => Color::Grey,
+    }
+}
+
+/// Titles longer than a table cell should hold are cut at a word.
+fn title(summary: &str) -> String {
+    const MAX: usize = 60;
+    if summary.chars().count() <= MAX {
+        return summary.to_string();
+    }
+    let cut: String = summary.chars().take(MAX).collect();
+    format!(
+        "{}…",
+        cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head)
+    )
+}
+
+fn summary(result: &ScanResult) -> String {
+    let count = |severity| {
+        result
+            .findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
+    };
+    let affected: BTreeSet<(&str, &str)> = result
+        .findings
+        .iter()
+        .map(|f| {
+            (
+                f.package.purl.as_str(),
+                f.package.locations[0].path.as_str(),
+            )
+        })
+        .collect();
+    format!(
+        "{} vulnerabilities (CRITICAL: {}, HIGH: {}, MEDIUM: {}, LOW: {}, UNKNOWN: {}) in {} of {} packages, {} files.",
+        result.findings.len(),
+        count(Severity::Critical),
+        count(Severity::High),
+        count(Severity::Medium),
+        count(Severity::Low),
+        count(Severity::Unknown),
+        affected.len(),
+        result.inventory.packages.len(),
+        result.inventory.files.len(),
+    )
+}
+
+fn issues(result: &ScanResult, out: &mut dyn Write) -> io::Result<()> {
+    let inventory = &result.inventory;
     let errors = inventory
         .issues
         .iter()
         .filter(|i| i.level == IssueLevel::Error)
         .count();
-    writeln!(
-        out,
-        "{} packages in {} files; {} files could not be read, {} warnings.",
-        inventory.packages.len(),
-        inventory.files.len(),
-        errors,
-        inventory.issues.len() - errors
-    )?;
+    if result.database.is_none() {
+        writeln!(
+            out,
+            "{} packages in {} files; {} files could not be read, {} warnings.",
+            inventory.packages.len(),
+            inventory.files.len(),
+            errors,
+            inventory.issues.len() - errors
+        )?;
+    } else if !inventory.issues.is_empty() {
+        writeln!(
+            out,
+            "{} files could not be read, {} warnings.",
+            errors,
+            inventory.issues.len() - errors
+        )?;
+    }
     for issue in &inventory.issues {
         let level = match issue.level {
             IssueLevel::Error => "error",
@@ -64,18 +218,4 @@ pub fn write(result: &ScanResult, color: bool, out: &mut dyn Write) -> io::Resul
         writeln!(out, "  {level}: {issue}")?;
     }
     Ok(())
-}
-
-fn version_cell(package: &Package, color: bool) -> Cell {
-    match (&package.version, &package.requirement) {
-        (Some(version), _) => Cell::new(version),
-        (None, requirement) => {
-            let text = format!("{} (unresolved)", requirement.as_deref().unwrap_or("*"));
-            if color {
-                Cell::new(text).fg(Color::Yellow)
-            } else {
-                Cell::new(text)
-            }
-        }
-    }
 }

@@ -79,6 +79,17 @@ impl Severity {
         }
     }
 
+    /// As CycloneDX and SARIF spell it.
+    pub fn as_str_lower(self) -> &'static str {
+        match self {
+            Severity::Unknown => "unknown",
+            Severity::Low => "low",
+            Severity::Medium => "medium",
+            Severity::High => "high",
+            Severity::Critical => "critical",
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Severity::Unknown => "UNKNOWN",

@@ -14,13 +14,16 @@ pub struct Matched {
     pub findings: Vec<Finding>,
 }
 
-/// Matches `packages` against the database `args` names. Without a database, an SBOM-only scan
-/// gets `None` and any other scan fails with the command that gets one.
+/// Matches `packages` against the database `args` names. `--packages-only` gets `None`; so does an
+/// SBOM-only scan without a database, and any other scan then fails with the command that gets one.
 pub fn find(
     args: &VulnArgs,
     packages: &[Package],
     sbom_only: bool,
 ) -> anyhow::Result<Option<Matched>> {
+    if args.packages_only {
+        return Ok(None);
+    }
     let path = scangate_vulndb::resolve_db_path(args.db.as_deref())?;
     // A folder of OSV records is built into a database for this scan alone.
     let scratch;
