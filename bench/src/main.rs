@@ -4,6 +4,7 @@
 
 mod db;
 mod generate;
+mod matching;
 mod measure;
 
 use anyhow::Context as _;
@@ -47,6 +48,16 @@ enum Command {
         lookups: usize,
     },
     /// Internal: one measured scan, printed as one line of figures.
+    /// Matching: many packages against a database made by the `db` benchmark.
+    Match {
+        #[arg(long, default_value = "bench/data/scangate.db")]
+        db: PathBuf,
+        /// Packages in the inventory.
+        #[arg(long, default_value_t = 100_000)]
+        packages: usize,
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+    },
     #[command(hide = true)]
     ScanOnce { path: PathBuf },
 }
@@ -76,6 +87,7 @@ fn main() -> anyhow::Result<()> {
             measure::report(&data, runs)
         }
         Command::Db { osv, db, lookups } => db::report(&osv, &db, lookups),
+        Command::Match { db, packages, runs } => matching::report(&db, packages, runs),
         Command::ScanOnce { path } => measure::scan_once(&path),
     }
 }

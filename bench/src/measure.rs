@@ -94,7 +94,7 @@ fn parse(line: &str) -> anyhow::Result<Figures> {
 }
 
 /// User plus system time of this process, from /proc (clock ticks are 1/100 s on Linux).
-fn cpu_seconds() -> anyhow::Result<f64> {
+pub fn cpu_seconds() -> anyhow::Result<f64> {
     let stat = std::fs::read_to_string("/proc/self/stat")?;
     // Fields after the command name, which is in parentheses and may hold spaces.
     let rest = stat.rsplit_once(')').context("odd /proc/self/stat")?.1;

@@ -57,7 +57,13 @@ fn bad_files_are_reported_and_the_rest_of_the_scan_completes() {
     symlink("Cargo.lock", root.join("loop/Cargo.lock.tmp")).unwrap();
     symlink("self/Cargo.lock", root.join("self")).unwrap();
 
-    let (code, json, stderr) = scangate(&["fs", root.to_str().unwrap(), "--format", "json", "--packages-only"]);
+    let (code, json, stderr) = scangate(&[
+        "fs",
+        root.to_str().unwrap(),
+        "--format",
+        "json",
+        "--packages-only",
+    ]);
     assert_eq!(code, 0, "{stderr}");
 
     let packages: Vec<String> = json["inventory"]["packages"]
@@ -154,7 +160,13 @@ fn thousand_level_nesting_is_an_error_in_every_structured_format() {
         format!("lockfileVersion: '9.0'\npackages:\n  x: {deep_array}\n").as_bytes(),
     );
 
-    let (code, json, _) = scangate(&["fs", root.to_str().unwrap(), "--format", "json", "--packages-only"]);
+    let (code, json, _) = scangate(&[
+        "fs",
+        root.to_str().unwrap(),
+        "--format",
+        "json",
+        "--packages-only",
+    ]);
     assert_eq!(code, 0);
     let issues: Vec<String> = json["inventory"]["issues"]
         .as_array()
