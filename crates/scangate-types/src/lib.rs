@@ -16,4 +16,4 @@ pub use inventory::{
     ScannedFile, Tool,
 };
 pub use package::{Location, Origin, Package, Relationship, Scope};
-pub use purl::purl_for;
+pub use purl::{pep503_name, purl_for};

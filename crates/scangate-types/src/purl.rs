@@ -7,7 +7,7 @@ pub fn purl_for(ecosystem: Ecosystem, name: &str, version: Option<&str>) -> Stri
     let (namespace, short_name) = split_name(ecosystem, name);
     let short_name = match ecosystem {
         // PEP 503 normalisation, as the pypi purl type requires.
-        Ecosystem::PyPI => normalise_pypi(&short_name),
+        Ecosystem::PyPI => pep503_name(&short_name),
         Ecosystem::Packagist => short_name.to_lowercase(),
         _ => short_name,
     };
@@ -46,8 +46,9 @@ fn split_name(ecosystem: Ecosystem, name: &str) -> (Option<String>, String) {
     }
 }
 
-/// PEP 503: lowercase, and runs of `-`, `_`, `.` become one `-`.
-fn normalise_pypi(name: &str) -> String {
+/// A Python package name in PEP 503 normal form: lowercase, each run of `-`, `_` and `.` one `-`
+/// (`Zope.Interface` and `zope_interface` are the same project).
+pub fn pep503_name(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     let mut in_separator_run = false;
     for c in name.chars() {

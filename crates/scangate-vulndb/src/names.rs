@@ -16,29 +16,12 @@ pub fn normalize_name<'a>(ecosystem: &str, name: &'a str) -> Cow<'a, str> {
         .split_once(':')
         .map_or(ecosystem, |(base, _)| base);
     match base {
-        "PyPI" => Cow::Owned(pep503(name)),
+        "PyPI" => Cow::Owned(scangate_types::pep503_name(name)),
         "NuGet" | "Packagist" if name.bytes().any(|b| b.is_ascii_uppercase()) => {
             Cow::Owned(name.to_ascii_lowercase())
         }
         _ => Cow::Borrowed(name),
     }
-}
-
-fn pep503(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    let mut in_separator_run = false;
-    for c in name.chars() {
-        if matches!(c, '-' | '_' | '.') {
-            if !in_separator_run {
-                out.push('-');
-            }
-            in_separator_run = true;
-        } else {
-            out.push(c.to_ascii_lowercase());
-            in_separator_run = false;
-        }
-    }
-    out
 }
 
 #[cfg(test)]
