@@ -36,6 +36,16 @@ pub struct Finding {
     pub references: Vec<String>,
 }
 
+impl Finding {
+    /// A key stable across runs: the same vulnerability in the same package at the same file.
+    pub fn key(&self) -> String {
+        format!(
+            "{}@{}#{}",
+            self.id, self.package.purl, self.package.locations[0].path
+        )
+    }
+}
+
 /// The affected package, as the inventory lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FindingPackage {

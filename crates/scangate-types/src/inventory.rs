@@ -1,4 +1,4 @@
-use crate::{Finding, Package};
+use crate::{Finding, Package, PolicyOutcome};
 use serde::{Deserialize, Serialize};
 
 /// Version of the JSON result schema documented in `docs/json-format.md`.
@@ -73,6 +73,9 @@ pub struct ScanResult {
     /// Vulnerabilities of the inventory's packages, sorted by package location, then severity.
     #[serde(default)]
     pub findings: Vec<Finding>,
+    /// The gate's verdict, when a policy or a gating flag was given.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<PolicyOutcome>,
 }
 
 /// Which advisory database a scan matched against.
@@ -103,6 +106,7 @@ impl ScanResult {
             inventory,
             database: None,
             findings: Vec::new(),
+            policy: None,
         }
     }
 }

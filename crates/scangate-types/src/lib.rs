@@ -7,6 +7,7 @@ mod ecosystem;
 mod finding;
 mod inventory;
 mod package;
+mod policy;
 mod purl;
 
 pub use ecosystem::Ecosystem;
@@ -16,4 +17,5 @@ pub use inventory::{
     ScannedFile, Tool,
 };
 pub use package::{Location, Origin, Package, Relationship, Scope};
+pub use policy::{Action, ExpiredIgnore, Ignored, PolicyOutcome, Verdict, Violation};
 pub use purl::{pep503_name, purl_for};
