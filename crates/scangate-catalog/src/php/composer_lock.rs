@@ -204,7 +204,7 @@ fn name_lines(text: &str) -> [Vec<u32>; 2] {
 #[cfg(test)]
 mod tests {
     use super::name_lines;
-    use crate::testing::{issues, rows, scan_fixture};
+    use crate::testing::{issues, package, rows, scan_fixture};
     use scangate_types::Origin;
 
     #[test]
@@ -246,7 +246,7 @@ mod tests {
             ]
         );
         assert!(issues(&inventory).is_empty());
-        let by_name = |name: &str| inventory.packages.iter().find(|p| p.name == name).unwrap();
+        let by_name = |name: &str| package(&inventory, name);
         // Kept as the lock writes it, `v` and all.
         assert_eq!(
             by_name("symfony/http-kernel").purl,

@@ -141,12 +141,8 @@ fn origin(locked: &Locked) -> Origin {
 
 #[cfg(test)]
 mod tests {
-    use crate::testing::{issues, rows, scan_fixture};
-    use scangate_types::{Inventory, Origin, Package};
-
-    fn package<'i>(inventory: &'i Inventory, name: &str) -> &'i Package {
-        inventory.packages.iter().find(|p| p.name == name).unwrap()
-    }
+    use crate::testing::{issues, package, rows, scan_fixture};
+    use scangate_types::Origin;
 
     #[test]
     fn groups_make_scopes_and_the_pyproject_direct_names() {

@@ -279,12 +279,8 @@ fn origin(source: Option<&Source>) -> Origin {
 
 #[cfg(test)]
 mod tests {
-    use crate::testing::{issues, rows, scan_fixture};
-    use scangate_types::{Inventory, Origin, Package};
-
-    fn package<'i>(inventory: &'i Inventory, name: &str) -> &'i Package {
-        inventory.packages.iter().find(|p| p.name == name).unwrap()
-    }
+    use crate::testing::{issues, package, rows, scan_fixture};
+    use scangate_types::Origin;
 
     #[test]
     fn workspace_with_forks_extras_and_dev_group() {
