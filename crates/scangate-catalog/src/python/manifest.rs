@@ -40,36 +40,58 @@ pub(crate) fn relationship(manifest: Option<&Manifest>, name: &str) -> Relations
     }
 }
 
-/// The manifest `file_name` next to `lock_path`: `Ok(None)` when there is none, a warning
-/// when it cannot be read (the lockfile is still read, with relationships unknown).
-pub(crate) fn read_sibling(
+/// The pyproject.toml beside `lock_path`; see [`read_sibling`].
+pub(crate) fn read_pyproject(
+    ctx: &Context<'_>,
+    lock_path: &str,
+    warnings: &mut Vec<Diagnostic>,
+) -> Option<Manifest> {
+    read_sibling(ctx, lock_path, "pyproject.toml", pyproject, warnings)
+}
+
+/// The Pipfile beside `lock_path`; see [`read_sibling`].
+pub(crate) fn read_pipfile(
+    ctx: &Context<'_>,
+    lock_path: &str,
+    warnings: &mut Vec<Diagnostic>,
+) -> Option<Manifest> {
+    read_sibling(ctx, lock_path, "Pipfile", pipfile, warnings)
+}
+
+/// The manifest `file_name` next to `lock_path`: `None` when there is none, or when it cannot
+/// be read, which is a warning in `warnings` (the lockfile is still read, with relationships
+/// unknown).
+fn read_sibling(
     ctx: &Context<'_>,
     lock_path: &str,
     file_name: &str,
     parse: fn(&str) -> Result<Manifest, CatalogError>,
-) -> Result<Option<Manifest>, Diagnostic> {
+    warnings: &mut Vec<Diagnostic>,
+) -> Option<Manifest> {
     let path = join(parent(lock_path), file_name).unwrap_or_else(|| file_name.to_string());
     if !ctx.view.is_file(&path) {
-        return Ok(None);
+        return None;
     }
-    ctx.read_text(&path)
-        .and_then(|text| {
-            parse(&text).map_err(|err| {
-                let at = err.line.map(|line| format!(":{line}")).unwrap_or_default();
-                CatalogError::new(format!("{file_name}{at}: {}", err.message))
-            })
+    let read = ctx.read_text(&path).and_then(|text| {
+        parse(&text).map_err(|err| {
+            let at = err.line.map(|line| format!(":{line}")).unwrap_or_default();
+            CatalogError::new(format!("{file_name}{at}: {}", err.message))
         })
-        .map(Some)
-        .map_err(|err| {
-            Diagnostic::new(
+    });
+    match read {
+        Ok(manifest) => Some(manifest),
+        Err(err) => {
+            warnings.push(Diagnostic::new(
                 None,
                 format!("{}; direct dependencies unknown", err.message),
-            )
-        })
+            ));
+            None
+        }
+    }
 }
 
 /// `pyproject.toml`: PEP 621 and PEP 735 tables, and Poetry's, PDM's and uv's own.
-pub(crate) fn pyproject(text: &str) -> Result<Manifest, CatalogError> {
+fn pyproject(text: &str) -> Result<Manifest, CatalogError> {
     let doc: Table = toml::from_str(text)?;
     let mut manifest = Manifest::default();
     let project = doc.get("project");
@@ -110,7 +132,7 @@ pub(crate) fn pyproject(text: &str) -> Result<Manifest, CatalogError> {
 }
 
 /// `Pipfile`: `[packages]` is the main group; `[dev-packages]` and custom categories are not.
-pub(crate) fn pipfile(text: &str) -> Result<Manifest, CatalogError> {
+fn pipfile(text: &str) -> Result<Manifest, CatalogError> {
     let doc: Table = toml::from_str(text)?;
     let mut manifest = Manifest::default();
     for (section, value) in &doc {
