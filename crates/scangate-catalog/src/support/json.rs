@@ -1,5 +1,6 @@
 //! JSON with bounded nesting (serde_json refuses more than 128 levels) and key lines.
 
+use super::without_position;
 use crate::CatalogError;
 use serde::de::DeserializeOwned;
 use std::collections::HashMap;
@@ -8,12 +9,7 @@ use std::collections::HashMap;
 pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, CatalogError> {
     serde_json::from_str(text).map_err(|err| {
         let message = err.to_string();
-        // serde_json appends " at line L column C"; the line is reported separately.
-        let message = message
-            .split(" at line ")
-            .next()
-            .unwrap_or(&message)
-            .to_string();
+        let message = without_position(&message);
         CatalogError::at(
             err.line() as u32,
             format!("invalid JSON: {message} (column {})", err.column()),
