@@ -40,52 +40,57 @@ pub(crate) fn relationship(manifest: Option<&Manifest>, name: &str) -> Relations
     }
 }
 
-/// The pyproject.toml beside `lock_path`; see [`read_sibling`].
-pub(crate) fn read_pyproject(
-    ctx: &Context<'_>,
-    lock_path: &str,
-    warnings: &mut Vec<Diagnostic>,
-) -> Option<Manifest> {
-    read_sibling(ctx, lock_path, "pyproject.toml", pyproject, warnings)
+/// A manifest a lockfile reads beside it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Sibling {
+    Pyproject,
+    Pipfile,
 }
 
-/// The Pipfile beside `lock_path`; see [`read_sibling`].
-pub(crate) fn read_pipfile(
-    ctx: &Context<'_>,
-    lock_path: &str,
-    warnings: &mut Vec<Diagnostic>,
-) -> Option<Manifest> {
-    read_sibling(ctx, lock_path, "Pipfile", pipfile, warnings)
-}
-
-/// The manifest `file_name` next to `lock_path`: `None` when there is none, or when it cannot
-/// be read, which is a warning in `warnings` (the lockfile is still read, with relationships
-/// unknown).
-fn read_sibling(
-    ctx: &Context<'_>,
-    lock_path: &str,
-    file_name: &str,
-    parse: fn(&str) -> Result<Manifest, CatalogError>,
-    warnings: &mut Vec<Diagnostic>,
-) -> Option<Manifest> {
-    let path = join(parent(lock_path), file_name).unwrap_or_else(|| file_name.to_string());
-    if !ctx.view.is_file(&path) {
-        return None;
+impl Sibling {
+    fn file_name(self) -> &'static str {
+        match self {
+            Sibling::Pyproject => "pyproject.toml",
+            Sibling::Pipfile => "Pipfile",
+        }
     }
-    let read = ctx.read_text(&path).and_then(|text| {
-        parse(&text).map_err(|err| {
-            let at = err.line.map(|line| format!(":{line}")).unwrap_or_default();
-            CatalogError::new(format!("{file_name}{at}: {}", err.message))
-        })
-    });
-    match read {
-        Ok(manifest) => Some(manifest),
-        Err(err) => {
-            warnings.push(Diagnostic::new(
-                None,
-                format!("{}; direct dependencies unknown", err.message),
-            ));
-            None
+
+    fn parse(self, text: &str) -> Result<Manifest, CatalogError> {
+        match self {
+            Sibling::Pyproject => pyproject(text),
+            Sibling::Pipfile => pipfile(text),
+        }
+    }
+
+    /// The manifest next to `lock_path`: `None` when there is none, or when it cannot be read,
+    /// which is a warning in `warnings` (the lockfile is still read, with relationships
+    /// unknown).
+    pub fn read(
+        self,
+        ctx: &Context<'_>,
+        lock_path: &str,
+        warnings: &mut Vec<Diagnostic>,
+    ) -> Option<Manifest> {
+        let file_name = self.file_name();
+        let path = join(parent(lock_path), file_name).unwrap_or_else(|| file_name.to_string());
+        if !ctx.view.is_file(&path) {
+            return None;
+        }
+        let read = ctx.read_text(&path).and_then(|text| {
+            self.parse(&text).map_err(|err| {
+                let at = err.line.map(|line| format!(":{line}")).unwrap_or_default();
+                CatalogError::new(format!("{file_name}{at}: {}", err.message))
+            })
+        });
+        match read {
+            Ok(manifest) => Some(manifest),
+            Err(err) => {
+                warnings.push(Diagnostic::new(
+                    None,
+                    format!("{}; direct dependencies unknown", err.message),
+                ));
+                None
+            }
         }
     }
 }

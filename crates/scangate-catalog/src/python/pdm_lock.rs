@@ -6,7 +6,7 @@
 //! adds its dependencies to that package rather than a second package.
 
 use super::lock_graph::positions_by_key;
-use super::manifest::{self, Manifest};
+use super::manifest::{self, Manifest, Sibling};
 use super::{array_table_lines, key, pep508, url_origin};
 use crate::support::toml;
 use crate::{CatalogError, Cataloger, Catalogued, Context, SourceFile};
@@ -55,7 +55,7 @@ impl Cataloger for PdmLock {
         let text = file.text()?;
         let lock: Lock = toml::from_str(text)?;
         let mut catalogued = Catalogued::default();
-        let manifest = manifest::read_pyproject(ctx, file.path, &mut catalogued.warnings);
+        let manifest = Sibling::Pyproject.read(ctx, file.path, &mut catalogued.warnings);
         let lines = array_table_lines(text, "[[package]]", lock.package.len());
 
         // One package per name and version; entries for its extras fold into it.

@@ -7,7 +7,7 @@
 //! Optional (extras-only) packages of the main group are optional.
 
 use super::lock_graph::{positions_by_key, reachable};
-use super::manifest::{self, Manifest};
+use super::manifest::{self, Manifest, Sibling};
 use super::{array_table_lines, key};
 use crate::support::toml;
 use crate::{CatalogError, Cataloger, Catalogued, Context, SourceFile};
@@ -63,7 +63,7 @@ impl Cataloger for PoetryLock {
         let text = file.text()?;
         let lock: Lock = toml::from_str(text)?;
         let mut catalogued = Catalogued::default();
-        let manifest = manifest::read_pyproject(ctx, file.path, &mut catalogued.warnings);
+        let manifest = Sibling::Pyproject.read(ctx, file.path, &mut catalogued.warnings);
         let by_name = positions_by_key(lock.package.iter().map(|p| p.name.as_str()));
         let main = main_group(&lock.package, &by_name, manifest.as_ref());
         let lines = array_table_lines(text, "[[package]]", lock.package.len());
