@@ -50,3 +50,18 @@ pub fn rows(inventory: &Inventory) -> Vec<String> {
 pub fn issues(inventory: &Inventory) -> Vec<String> {
     inventory.issues.iter().map(ToString::to_string).collect()
 }
+
+/// The first package called `name`.
+pub fn package<'i>(inventory: &'i Inventory, name: &str) -> &'i Package {
+    let found = inventory.packages.iter().find(|p| p.name == name);
+    found.unwrap_or_else(|| panic!("no package {name}"))
+}
+
+/// Each scanned file's path with the number of packages found in it.
+pub fn file_counts(inventory: &Inventory) -> Vec<(&str, usize)> {
+    inventory
+        .files
+        .iter()
+        .map(|f| (f.path.as_str(), f.packages))
+        .collect()
+}

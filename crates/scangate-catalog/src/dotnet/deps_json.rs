@@ -3,8 +3,10 @@
 //! `libraries` lists every `Name/Version` with its `type`: `package` (from NuGet), `project`
 //! (the application and its project references), `reference`, `runtimepack` and others. Only
 //! packages are packages. `targets` holds, per framework (and runtime), each library's
-//! `dependencies`: what a project depends on is direct, everything else transitive.
+//! `dependencies`: what a project depends on is direct, everything else transitive. Names match
+//! libraries whatever their case, as NuGet ids do.
 
+use super::ById;
 use crate::support::json;
 use crate::{CatalogError, Cataloger, Catalogued, Context, Diagnostic, SourceFile};
 use scangate_types::{Ecosystem, Package, Relationship};
@@ -62,12 +64,21 @@ impl Cataloger for DepsJson {
         let text = file.text()?;
         let manifest: Manifest = json::from_str(text)?;
         let lines = json::key_lines(text, &["libraries"]);
-        let kind_of = |key: &str| manifest.libraries.get(key).map(|l| l.kind.as_str());
-        let direct: HashSet<String> = manifest
+        let packages: ById = manifest
+            .libraries
+            .iter()
+            .filter(|(_, library)| library.kind == "package")
+            .filter_map(|(key, _)| {
+                let (name, version) = key.split_once('/')?;
+                Some((key.as_str(), name, version))
+            })
+            .collect();
+        let direct: HashSet<(&str, &str)> = manifest
             .libraries
             .iter()
             .filter(|(_, library)| library.kind == "project")
             .flat_map(|(key, _)| manifest.dependencies(key))
+            .filter_map(|dependency| packages.get(&dependency))
             .collect();
 
         let mut found = Catalogued::default();
@@ -83,7 +94,7 @@ impl Cataloger for DepsJson {
                 ));
                 continue;
             };
-            let relationship = if direct.contains(key) {
+            let relationship = if direct.contains(&(name, version)) {
                 Relationship::Direct
             } else {
                 Relationship::Transitive
@@ -95,13 +106,7 @@ impl Cataloger for DepsJson {
                 file.at(line),
             )
             .with_relationship(relationship);
-            for dep in manifest.dependencies(key) {
-                if let (Some("package"), Some((name, version))) =
-                    (kind_of(&dep), dep.split_once('/'))
-                {
-                    package.depends_on(name, Some(version));
-                }
-            }
+            packages.add_edges(&mut package, manifest.dependencies(key));
             found.packages.push(package);
         }
         Ok(found)
@@ -138,5 +143,23 @@ mod tests {
             ["pkg:nuget/System.Runtime.CompilerServices.Unsafe@6.0.0"]
         );
         assert!(inventory.packages[2].depends_on.is_empty());
+    }
+
+    #[test]
+    fn dependencies_match_libraries_whatever_their_case() {
+        let inventory = scan_fixture("dotnet/deps-json/id-case");
+        assert_eq!(
+            rows(&inventory),
+            [
+                "Microsoft.AspNetCore.Html.Abstractions 2.2.0 direct - App.deps.json:53",
+                "Newtonsoft.Json 12.0.1 direct - App.deps.json:60",
+                "System.Text.Encodings.Web 4.5.0 transitive - App.deps.json:67",
+            ]
+        );
+        assert!(issues(&inventory).is_empty());
+        assert_eq!(
+            inventory.packages[0].depends_on,
+            ["pkg:nuget/System.Text.Encodings.Web@4.5.0"]
+        );
     }
 }

@@ -6,12 +6,13 @@
 //! project reference, not a package). A package present in several graphs is reported once
 //! per graph and folded by the scan into one package with every location.
 
+use super::ById;
 use crate::support::json;
 use crate::{CatalogError, Cataloger, Catalogued, Context, Diagnostic, SourceFile};
 use scangate_fsview::file_name;
 use scangate_types::{Ecosystem, Package, Relationship};
 use serde::Deserialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 pub struct PackagesLock;
 
@@ -60,14 +61,10 @@ impl Cataloger for PackagesLock {
         }
         for (graph, entries) in &lock.dependencies {
             let lines = json::key_lines(text, &["dependencies", graph]);
-            // NuGet ids ignore case; edges may spell a name differently from its entry.
-            let resolved: HashMap<String, (&str, &str)> = entries
+            let resolved: ById = entries
                 .iter()
                 .filter_map(|(name, e)| {
-                    Some((
-                        name.to_ascii_lowercase(),
-                        (name.as_str(), e.resolved.as_deref()?),
-                    ))
+                    Some((name.as_str(), name.as_str(), e.resolved.as_deref()?))
                 })
                 .collect();
             for (name, entry) in entries {
@@ -88,11 +85,7 @@ impl Cataloger for PackagesLock {
                 if let (None, Some(requested)) = (&entry.resolved, &entry.requested) {
                     package = package.with_requirement(requested);
                 }
-                for dep in entry.dependencies.keys() {
-                    if let Some((dep, version)) = resolved.get(&dep.to_ascii_lowercase()) {
-                        package.depends_on(dep, Some(version));
-                    }
-                }
+                resolved.add_edges(&mut package, entry.dependencies.keys());
                 found.packages.push(package);
             }
         }

@@ -276,7 +276,7 @@ fn classify(version: &str) -> Version<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::{issues, rows, scan_fixture};
+    use crate::testing::{file_counts, issues, rows, scan_fixture};
 
     #[test]
     fn nuget_version_syntax() {
@@ -325,11 +325,7 @@ mod tests {
         let stylecop = &inventory.packages[0];
         assert_eq!(stylecop.locations.len(), 1);
         assert_eq!(stylecop.purl, "pkg:nuget/StyleCop.Analyzers@1.1.118");
-        let counts: Vec<_> = inventory
-            .files
-            .iter()
-            .map(|f| (f.path.as_str(), f.packages))
-            .collect();
+        let counts = file_counts(&inventory);
         assert_eq!(
             counts,
             [("src/Core/Core.csproj", 7), ("src/Web/Web.csproj", 5)]
@@ -361,11 +357,7 @@ mod tests {
             ]
         );
         // Reports removes the source-link reference it inherits; an Update adds nothing.
-        let counts: Vec<_> = inventory
-            .files
-            .iter()
-            .map(|f| (f.path.as_str(), f.packages))
-            .collect();
+        let counts = file_counts(&inventory);
         assert_eq!(
             counts,
             [("Legacy/Legacy.csproj", 7), ("Reports/Reports.fsproj", 1)]

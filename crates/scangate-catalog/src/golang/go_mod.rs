@@ -296,7 +296,7 @@ fn quoted(text: &str, number: u32) -> Result<(String, &str), CatalogError> {
 #[cfg(test)]
 mod tests {
     use super::lex;
-    use crate::testing::{issues, rows, scan_fixture};
+    use crate::testing::{issues, package, rows, scan_fixture};
     use scangate_types::{Origin, Package};
 
     #[test]
@@ -367,7 +367,7 @@ mod tests {
             ]
         );
         assert!(issues(&inventory).is_empty());
-        let by_name = |name: &str| inventory.packages.iter().find(|p| p.name == name).unwrap();
+        let by_name = |name: &str| package(&inventory, name);
         // Replaced by a local directory: the required name, no version, a path origin.
         let kit = by_name("github.com/acme/platform-kit");
         assert_eq!(kit.purl, "pkg:golang/github.com/acme/platform-kit");

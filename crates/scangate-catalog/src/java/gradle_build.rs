@@ -474,7 +474,7 @@ fn unescape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::{issues, rows, scan_fixture};
+    use crate::testing::{file_counts, issues, rows, scan_fixture};
 
     #[test]
     fn groovy_multi_project_build() {
@@ -527,11 +527,9 @@ mod tests {
         let lombok = &inventory.packages[11];
         let lines: Vec<_> = lombok.locations.iter().map(|l| l.line).collect();
         assert_eq!(lines, [Some(42), Some(43)]);
-        let locked: Vec<_> = inventory
-            .files
-            .iter()
-            .filter(|f| f.path.starts_with("locked/"))
-            .map(|f| (f.path.as_str(), f.packages))
+        let locked: Vec<_> = file_counts(&inventory)
+            .into_iter()
+            .filter(|(path, _)| path.starts_with("locked/"))
             .collect();
         assert_eq!(
             locked,

@@ -826,7 +826,7 @@ impl<'c> Session<'c> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::{issues, rows, scan_fixture};
+    use crate::testing::{file_counts, issues, rows, scan_fixture};
 
     #[test]
     fn properties_resolve_through_chains_and_stop_at_cycles() {
@@ -914,11 +914,7 @@ mod tests {
             log4j.purl,
             "pkg:maven/org.apache.logging.log4j/log4j-core@2.14.1"
         );
-        let files: Vec<_> = inventory
-            .files
-            .iter()
-            .map(|f| (f.path.as_str(), f.packages))
-            .collect();
+        let files = file_counts(&inventory);
         assert_eq!(
             files,
             [

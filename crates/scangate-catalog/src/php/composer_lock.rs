@@ -11,7 +11,7 @@
 //! `composer-*-api`) have no `vendor/` prefix and no entry in the lock, so they are neither
 //! packages nor edges. `replace` and `provide` are not followed. Line = the package's `"name"` key.
 
-use crate::support::json;
+use crate::support::json::{self, Step};
 use crate::{CatalogError, Cataloger, Catalogued, Context, Diagnostic, SourceFile};
 use scangate_fsview::{file_name, join, parent};
 use scangate_types::{Ecosystem, Origin, Package, Relationship, Scope};
@@ -190,61 +190,21 @@ fn lines_or_none(lines: Vec<u32>, count: usize) -> Vec<Option<u32>> {
 /// The line of the `"name"` key of every object in the root arrays `packages` and
 /// `packages-dev`, in document order. Runs on text that already parsed.
 fn name_lines(text: &str) -> [Vec<u32>; 2] {
-    let bytes = text.as_bytes();
     let mut lines = [Vec::new(), Vec::new()];
-    // The open objects and arrays, and which list the current root key names.
-    let mut open: Vec<u8> = Vec::new();
-    let mut list = None;
-    let mut expecting_key = false;
-    let mut line = 1;
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'\n' => line += 1,
-            b'"' => {
-                let start = i + 1;
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
-                }
-                if expecting_key {
-                    let key = &bytes[start..i.min(bytes.len())];
-                    match open[..] {
-                        [_] => {
-                            list = [&b"packages"[..], b"packages-dev"]
-                                .iter()
-                                .position(|wanted| *wanted == key);
-                        }
-                        [_, b'[', _] if key == b"name" => {
-                            if let Some(list) = list {
-                                lines[list].push(line);
-                            }
-                        }
-                        _ => {}
-                    }
-                    expecting_key = false;
-                }
-            }
-            bracket @ (b'{' | b'[') => {
-                open.push(bracket);
-                expecting_key = bracket == b'{';
-            }
-            b'}' | b']' => {
-                open.pop();
-                expecting_key = false;
-            }
-            b',' => expecting_key = open.last() == Some(&b'{'),
-            _ => {}
+    json::visit_all_keys(text, |parents, key, line| {
+        if let ([Step::Key(list), Step::Element], "name") = (parents, key)
+            && let Some(at) = ["packages", "packages-dev"].iter().position(|l| l == list)
+        {
+            lines[at].push(line);
         }
-        i += 1;
-    }
+    });
     lines
 }
 
 #[cfg(test)]
 mod tests {
     use super::name_lines;
-    use crate::testing::{issues, rows, scan_fixture};
+    use crate::testing::{issues, package, rows, scan_fixture};
     use scangate_types::Origin;
 
     #[test]
@@ -286,7 +246,7 @@ mod tests {
             ]
         );
         assert!(issues(&inventory).is_empty());
-        let by_name = |name: &str| inventory.packages.iter().find(|p| p.name == name).unwrap();
+        let by_name = |name: &str| package(&inventory, name);
         // Kept as the lock writes it, `v` and all.
         assert_eq!(
             by_name("symfony/http-kernel").purl,

@@ -40,36 +40,63 @@ pub(crate) fn relationship(manifest: Option<&Manifest>, name: &str) -> Relations
     }
 }
 
-/// The manifest `file_name` next to `lock_path`: `Ok(None)` when there is none, a warning
-/// when it cannot be read (the lockfile is still read, with relationships unknown).
-pub(crate) fn read_sibling(
-    ctx: &Context<'_>,
-    lock_path: &str,
-    file_name: &str,
-    parse: fn(&str) -> Result<Manifest, CatalogError>,
-) -> Result<Option<Manifest>, Diagnostic> {
-    let path = join(parent(lock_path), file_name).unwrap_or_else(|| file_name.to_string());
-    if !ctx.view.is_file(&path) {
-        return Ok(None);
+/// A manifest a lockfile reads beside it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Sibling {
+    Pyproject,
+    Pipfile,
+}
+
+impl Sibling {
+    fn file_name(self) -> &'static str {
+        match self {
+            Sibling::Pyproject => "pyproject.toml",
+            Sibling::Pipfile => "Pipfile",
+        }
     }
-    ctx.read_text(&path)
-        .and_then(|text| {
-            parse(&text).map_err(|err| {
+
+    fn parse(self, text: &str) -> Result<Manifest, CatalogError> {
+        match self {
+            Sibling::Pyproject => pyproject(text),
+            Sibling::Pipfile => pipfile(text),
+        }
+    }
+
+    /// The manifest next to `lock_path`: `None` when there is none, or when it cannot be read,
+    /// which is a warning in `warnings` (the lockfile is still read, with relationships
+    /// unknown).
+    pub fn read(
+        self,
+        ctx: &Context<'_>,
+        lock_path: &str,
+        warnings: &mut Vec<Diagnostic>,
+    ) -> Option<Manifest> {
+        let file_name = self.file_name();
+        let path = join(parent(lock_path), file_name).unwrap_or_else(|| file_name.to_string());
+        if !ctx.view.is_file(&path) {
+            return None;
+        }
+        let read = ctx.read_text(&path).and_then(|text| {
+            self.parse(&text).map_err(|err| {
                 let at = err.line.map(|line| format!(":{line}")).unwrap_or_default();
                 CatalogError::new(format!("{file_name}{at}: {}", err.message))
             })
-        })
-        .map(Some)
-        .map_err(|err| {
-            Diagnostic::new(
-                None,
-                format!("{}; direct dependencies unknown", err.message),
-            )
-        })
+        });
+        match read {
+            Ok(manifest) => Some(manifest),
+            Err(err) => {
+                warnings.push(Diagnostic::new(
+                    None,
+                    format!("{}; direct dependencies unknown", err.message),
+                ));
+                None
+            }
+        }
+    }
 }
 
 /// `pyproject.toml`: PEP 621 and PEP 735 tables, and Poetry's, PDM's and uv's own.
-pub(crate) fn pyproject(text: &str) -> Result<Manifest, CatalogError> {
+fn pyproject(text: &str) -> Result<Manifest, CatalogError> {
     let doc: Table = toml::from_str(text)?;
     let mut manifest = Manifest::default();
     let project = doc.get("project");
@@ -110,7 +137,7 @@ pub(crate) fn pyproject(text: &str) -> Result<Manifest, CatalogError> {
 }
 
 /// `Pipfile`: `[packages]` is the main group; `[dev-packages]` and custom categories are not.
-pub(crate) fn pipfile(text: &str) -> Result<Manifest, CatalogError> {
+fn pipfile(text: &str) -> Result<Manifest, CatalogError> {
     let doc: Table = toml::from_str(text)?;
     let mut manifest = Manifest::default();
     for (section, value) in &doc {

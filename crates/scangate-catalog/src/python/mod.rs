@@ -2,6 +2,7 @@
 //! installed packages.
 
 mod installed;
+mod lock_graph;
 mod manifest;
 mod pdm_lock;
 mod pep508;

@@ -5,7 +5,8 @@
 //! names is direct. An entry for a package's extras (same name and version, `extras = [...]`)
 //! adds its dependencies to that package rather than a second package.
 
-use super::manifest::{self, Manifest};
+use super::lock_graph::positions_by_key;
+use super::manifest::{self, Manifest, Sibling};
 use super::{array_table_lines, key, pep508, url_origin};
 use crate::support::toml;
 use crate::{CatalogError, Cataloger, Catalogued, Context, SourceFile};
@@ -54,12 +55,7 @@ impl Cataloger for PdmLock {
         let text = file.text()?;
         let lock: Lock = toml::from_str(text)?;
         let mut catalogued = Catalogued::default();
-        let manifest =
-            manifest::read_sibling(ctx, file.path, "pyproject.toml", manifest::pyproject)
-                .unwrap_or_else(|warning| {
-                    catalogued.warnings.push(warning);
-                    None
-                });
+        let manifest = Sibling::Pyproject.read(ctx, file.path, &mut catalogued.warnings);
         let lines = array_table_lines(text, "[[package]]", lock.package.len());
 
         // One package per name and version; entries for its extras fold into it.
@@ -75,15 +71,9 @@ impl Cataloger for PdmLock {
                 }
             }
         }
-        let mut by_name: HashMap<String, Vec<&Locked>> = HashMap::new();
-        for (_, entries) in &folded {
-            by_name
-                .entry(key(&entries[0].name))
-                .or_default()
-                .push(entries[0]);
-        }
+        let by_name = positions_by_key(folded.iter().map(|(_, e)| e[0].name.as_str()));
 
-        for (i, entries) in &folded {
+        for (at, (i, entries)) in folded.iter().enumerate() {
             let locked = entries[0];
             let mut package = Package::new(
                 Ecosystem::PyPI,
@@ -96,8 +86,9 @@ impl Cataloger for PdmLock {
             package.scope = scope(entries, manifest.as_ref());
             let dependencies = entries.iter().flat_map(|e| &e.dependencies);
             for name in dependencies.filter_map(|d| pep508::parse(d).ok().map(|r| r.name)) {
-                for target in by_name.get(&key(name)).into_iter().flatten() {
-                    if !std::ptr::eq(*target, locked) {
+                for &target in by_name.get(&key(name)).into_iter().flatten() {
+                    if target != at {
+                        let target = folded[target].1[0];
                         package.depends_on(&target.name, target.version.as_deref());
                     }
                 }
@@ -141,12 +132,8 @@ fn origin(locked: &Locked) -> Origin {
 
 #[cfg(test)]
 mod tests {
-    use crate::testing::{issues, rows, scan_fixture};
-    use scangate_types::{Inventory, Origin, Package};
-
-    fn package<'i>(inventory: &'i Inventory, name: &str) -> &'i Package {
-        inventory.packages.iter().find(|p| p.name == name).unwrap()
-    }
+    use crate::testing::{issues, package, rows, scan_fixture};
+    use scangate_types::Origin;
 
     #[test]
     fn groups_make_scopes_and_the_pyproject_direct_names() {

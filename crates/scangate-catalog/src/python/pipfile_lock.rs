@@ -2,7 +2,7 @@
 //! category) the rest. The lock records no edges: what the sibling `Pipfile` names is direct,
 //! the rest transitive; without a `Pipfile` the relationship is unknown.
 
-use super::manifest;
+use super::manifest::{self, Sibling};
 use super::{archive_version, url_origin};
 use crate::support::json;
 use crate::{CatalogError, Cataloger, Catalogued, Context, SourceFile};
@@ -32,11 +32,7 @@ impl Cataloger for PipfileLock {
             .as_object()
             .ok_or_else(|| CatalogError::new("Pipfile.lock is not a JSON object"))?;
         let mut catalogued = Catalogued::default();
-        let manifest = manifest::read_sibling(ctx, file.path, "Pipfile", manifest::pipfile)
-            .unwrap_or_else(|warning| {
-                catalogued.warnings.push(warning);
-                None
-            });
+        let manifest = Sibling::Pipfile.read(ctx, file.path, &mut catalogued.warnings);
         for (section, entries) in sections.iter().filter(|(section, _)| *section != "_meta") {
             let scope = if section == "default" {
                 Scope::Prod

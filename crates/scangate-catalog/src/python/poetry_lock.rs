@@ -6,7 +6,8 @@
 //! records neither, so the main group is what the pyproject's main dependencies reach.
 //! Optional (extras-only) packages of the main group are optional.
 
-use super::manifest::{self, Manifest};
+use super::lock_graph::{positions_by_key, reachable};
+use super::manifest::{self, Manifest, Sibling};
 use super::{array_table_lines, key};
 use crate::support::toml;
 use crate::{CatalogError, Cataloger, Catalogued, Context, SourceFile};
@@ -62,13 +63,8 @@ impl Cataloger for PoetryLock {
         let text = file.text()?;
         let lock: Lock = toml::from_str(text)?;
         let mut catalogued = Catalogued::default();
-        let manifest =
-            manifest::read_sibling(ctx, file.path, "pyproject.toml", manifest::pyproject)
-                .unwrap_or_else(|warning| {
-                    catalogued.warnings.push(warning);
-                    None
-                });
-        let by_name = index(&lock.package);
+        let manifest = Sibling::Pyproject.read(ctx, file.path, &mut catalogued.warnings);
+        let by_name = positions_by_key(lock.package.iter().map(|p| p.name.as_str()));
         let main = main_group(&lock.package, &by_name, manifest.as_ref());
         let lines = array_table_lines(text, "[[package]]", lock.package.len());
 
@@ -92,15 +88,6 @@ impl Cataloger for PoetryLock {
         }
         Ok(catalogued)
     }
-}
-
-/// Package indices by [`key`]: a lock may hold several versions of one name.
-fn index(packages: &[Locked]) -> HashMap<String, Vec<usize>> {
-    let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
-    for (i, package) in packages.iter().enumerate() {
-        by_name.entry(key(&package.name)).or_default().push(i);
-    }
-    by_name
 }
 
 /// Whether each package belongs to the main group, where the lock cannot say itself.
@@ -127,17 +114,11 @@ fn main_group(
     let Some(manifest) = manifest else {
         return MainGroup::Unknown;
     };
-    let mut reached: HashSet<String> = HashSet::new();
-    let mut queue: Vec<String> = manifest.main.iter().cloned().collect();
-    while let Some(name) = queue.pop() {
-        if !reached.insert(name.clone()) {
-            continue;
-        }
-        for &i in by_name.get(&name).into_iter().flatten() {
-            queue.extend(packages[i].dependencies.keys().map(|dep| key(dep)));
-        }
-    }
-    MainGroup::Reached(reached)
+    let dependencies = |name: &String| {
+        let positions = by_name.get(name).into_iter().flatten();
+        positions.flat_map(|&i| packages[i].dependencies.keys().map(|dep| key(dep)))
+    };
+    MainGroup::Reached(reachable(manifest.main.iter().cloned(), dependencies))
 }
 
 fn scope(package: &Locked, main: &MainGroup) -> Option<Scope> {
@@ -177,12 +158,8 @@ fn origin(source: Option<&Source>) -> Origin {
 
 #[cfg(test)]
 mod tests {
-    use crate::testing::{issues, rows, scan_fixture};
-    use scangate_types::{Inventory, Origin, Package};
-
-    fn package<'i>(inventory: &'i Inventory, name: &str) -> &'i Package {
-        inventory.packages.iter().find(|p| p.name == name).unwrap()
-    }
+    use crate::testing::{issues, package, rows, scan_fixture};
+    use scangate_types::Origin;
 
     #[test]
     fn lock_version_1_1_records_categories() {

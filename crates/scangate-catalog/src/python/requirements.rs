@@ -588,13 +588,7 @@ fn is_same_or_ancestor(candidate: &str, dir: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::{issues, rows, scan_fixture};
-    use scangate_types::Inventory;
-
-    fn package<'i>(inventory: &'i Inventory, name: &str) -> &'i Package {
-        let found = inventory.packages.iter().find(|p| p.name == name);
-        found.unwrap_or_else(|| panic!("no package {name}"))
-    }
+    use crate::testing::{issues, package, rows, scan_fixture};
 
     #[test]
     fn pip_compile_output_with_hashes_and_via_annotations() {

@@ -7,6 +7,7 @@
 //! versions of one name (resolution forks) are separate packages; a dependency that names a
 //! version picks that one.
 
+use super::lock_graph::{positions_by_key, reachable};
 use super::{array_table_lines, key};
 use crate::support::toml;
 use crate::{CatalogError, Cataloger, Catalogued, Context, SourceFile};
@@ -15,6 +16,7 @@ use scangate_types::{Ecosystem, Origin, Package, Relationship, Scope};
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::iter;
 
 pub struct UvLock;
 
@@ -152,13 +154,9 @@ impl<'l> Graph<'l> {
             .flat_map(|m| &m.members)
             .map(|name| key(name))
             .collect();
-        let mut by_name: HashMap<String, Vec<usize>> = HashMap::new();
-        for (i, package) in lock.package.iter().enumerate() {
-            by_name.entry(key(&package.name)).or_default().push(i);
-        }
         Graph {
             packages: &lock.package,
-            by_name,
+            by_name: positions_by_key(lock.package.iter().map(|p| p.name.as_str())),
             is_project: lock
                 .package
                 .iter()
@@ -211,46 +209,37 @@ impl<'l> Graph<'l> {
             ),
         ];
         for (scope, seeds) in seeds {
-            self.reach(seeds, |i| {
+            for i in self.reach(seeds) {
                 scopes[i].get_or_insert(scope);
-            });
+            }
         }
         scopes
     }
 
-    /// Walks the edges from `seeds`, following a package's extras only where a dependency
-    /// asks for them.
-    fn reach(&self, seeds: Vec<&'l Dependency>, mut visit: impl FnMut(usize)) {
-        let mut seen: HashSet<(usize, Option<&str>)> = HashSet::new();
-        let mut queue: Vec<(usize, Option<&str>)> = Vec::new();
-        let push = |queue: &mut Vec<(usize, Option<&'l str>)>, dependency: &'l Dependency| {
-            if let Some(target) = self.resolve(dependency) {
-                queue.push((target, None));
-                queue.extend(dependency.extra.iter().map(|e| (target, Some(e.as_str()))));
-            }
+    /// The packages the edges from `seeds` reach, following a package's extras only where a
+    /// dependency asks for them: the walk's nodes are packages (`None`) and their extras.
+    fn reach(&self, seeds: Vec<&'l Dependency>) -> Vec<usize> {
+        let targets = |dependency: &'l Dependency| {
+            self.resolve(dependency).into_iter().flat_map(|target| {
+                let extras = dependency.extra.iter().map(|e| Some(e.as_str()));
+                iter::once(None)
+                    .chain(extras)
+                    .map(move |extra| (target, extra))
+            })
         };
-        for dependency in seeds {
-            push(&mut queue, dependency);
-        }
-        while let Some((i, extra)) = queue.pop() {
-            if !seen.insert((i, extra)) {
-                continue;
-            }
+        let reached = reachable(seeds.into_iter().flat_map(targets), |&(i, extra)| {
             let package = &self.packages[i];
             let next = match extra {
-                None => {
-                    visit(i);
-                    package.dependencies.as_slice()
-                }
+                None => package.dependencies.as_slice(),
                 Some(extra) => package
                     .optional_dependencies
                     .get(extra)
                     .map_or(&[][..], Vec::as_slice),
             };
-            for dependency in next {
-                push(&mut queue, dependency);
-            }
-        }
+            next.iter().flat_map(targets)
+        });
+        let packages = reached.into_iter().filter(|(_, extra)| extra.is_none());
+        packages.map(|(i, _)| i).collect()
     }
 }
 
@@ -279,12 +268,8 @@ fn origin(source: Option<&Source>) -> Origin {
 
 #[cfg(test)]
 mod tests {
-    use crate::testing::{issues, rows, scan_fixture};
-    use scangate_types::{Inventory, Origin, Package};
-
-    fn package<'i>(inventory: &'i Inventory, name: &str) -> &'i Package {
-        inventory.packages.iter().find(|p| p.name == name).unwrap()
-    }
+    use crate::testing::{issues, package, rows, scan_fixture};
+    use scangate_types::Origin;
 
     #[test]
     fn workspace_with_forks_extras_and_dev_group() {

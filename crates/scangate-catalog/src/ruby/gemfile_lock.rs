@@ -285,7 +285,7 @@ fn parse_spec(content: &str, number: u32) -> Result<(&str, &str), CatalogError> 
 #[cfg(test)]
 mod tests {
     use super::parse;
-    use crate::testing::{issues, rows, scan_fixture};
+    use crate::testing::{issues, package, rows, scan_fixture};
     use scangate_types::Origin;
 
     #[test]
@@ -348,7 +348,7 @@ mod tests {
             ]
         );
         assert!(issues(&inventory).is_empty());
-        let by_name = |name: &str| inventory.packages.iter().find(|p| p.name == name).unwrap();
+        let by_name = |name: &str| package(&inventory, name);
         assert_eq!(
             by_name("devise").origin,
             Origin::Git {

@@ -1,5 +1,6 @@
 //! JSON with bounded nesting (serde_json refuses more than 128 levels) and key lines.
 
+use super::without_position;
 use crate::CatalogError;
 use serde::de::DeserializeOwned;
 use std::collections::HashMap;
@@ -8,12 +9,7 @@ use std::collections::HashMap;
 pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, CatalogError> {
     serde_json::from_str(text).map_err(|err| {
         let message = err.to_string();
-        // serde_json appends " at line L column C"; the line is reported separately.
-        let message = message
-            .split(" at line ")
-            .next()
-            .unwrap_or(&message)
-            .to_string();
+        let message = without_position(&message);
         CatalogError::at(
             err.line() as u32,
             format!("invalid JSON: {message} (column {})", err.column()),
@@ -37,16 +33,66 @@ pub fn key_lines(text: &str, parent: &[&str]) -> HashMap<String, u32> {
 /// order; `parents` are the keys leading from the root to the object that holds `key`. One pass
 /// over the text, for formats whose entries nest (npm's lockfile v1). Meant to run after a
 /// successful parse.
-pub fn visit_keys(text: &str, mut visit: impl FnMut(&[String], &str, u32)) {
+pub fn visit_keys(text: &str, visit: impl FnMut(&[String], &str, u32)) {
+    walk_keys(text, visit);
+}
+
+/// One step on the path from the document root to an object.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    /// The value of this key.
+    Key(String),
+    /// An element of an array, whichever.
+    Element,
+}
+
+/// [`visit_keys`] for keys of objects inside arrays too: `parents` name array elements with
+/// [`Step::Element`] (`[Key("packages"), Element]` holds the keys of each object in the root
+/// array `packages`). The same single pass.
+pub fn visit_all_keys(text: &str, visit: impl FnMut(&[Step], &str, u32)) {
+    walk_keys(text, visit);
+}
+
+/// What a path of parents is made of. Plain keys cannot name array elements, so a walk with
+/// them passes over the keys of every object inside an array.
+trait PathStep: Sized {
+    fn key(key: String) -> Self;
+    fn element() -> Option<Self>;
+}
+
+impl PathStep for String {
+    fn key(key: String) -> Self {
+        key
+    }
+
+    fn element() -> Option<Self> {
+        None
+    }
+}
+
+impl PathStep for Step {
+    fn key(key: String) -> Self {
+        Step::Key(key)
+    }
+
+    fn element() -> Option<Self> {
+        Some(Step::Element)
+    }
+}
+
+fn walk_keys<S: PathStep>(text: &str, mut visit: impl FnMut(&[S], &str, u32)) {
     struct Frame {
         is_object: bool,
-        /// Whether opening it pushed a key onto `parents`.
+        /// Whether opening it pushed a step onto `parents`.
         named: bool,
+        /// Whether opening it started `hidden`.
+        hides: bool,
     }
     let bytes = text.as_bytes();
     let mut stack: Vec<Frame> = Vec::new();
-    let mut parents: Vec<String> = Vec::new();
-    let mut arrays = 0usize;
+    let mut parents: Vec<S> = Vec::new();
+    // Non-zero inside an array element that `S` cannot name: its keys are not reported.
+    let mut hidden = 0usize;
     let mut pending_key: Option<String> = None;
     let mut expecting_key = false;
     let mut line = 1u32;
@@ -60,7 +106,7 @@ pub fn visit_keys(text: &str, mut visit: impl FnMut(&[String], &str, u32)) {
                 while i < bytes.len() && bytes[i] != b'"' {
                     i += if bytes[i] == b'\\' { 2 } else { 1 };
                 }
-                if expecting_key && arrays == 0 && stack.last().is_some_and(|f| f.is_object) {
+                if expecting_key && hidden == 0 && stack.last().is_some_and(|f| f.is_object) {
                     let key = unescape(&text[start..i.min(bytes.len())]);
                     visit(&parents, &key, line);
                     pending_key = Some(key);
@@ -69,13 +115,20 @@ pub fn visit_keys(text: &str, mut visit: impl FnMut(&[String], &str, u32)) {
             }
             open @ (b'{' | b'[') => {
                 let key = pending_key.take();
-                let named = arrays == 0 && key.is_some();
-                parents.extend(key.filter(|_| named));
-                arrays += usize::from(open == b'[');
+                let in_array = stack.last().is_some_and(|f| !f.is_object);
+                let step = match (hidden, in_array) {
+                    (0, true) => S::element(),
+                    (0, false) => key.map(S::key),
+                    _ => None,
+                };
+                let hides = hidden == 0 && in_array && step.is_none();
+                hidden += usize::from(hides);
                 stack.push(Frame {
                     is_object: open == b'{',
-                    named,
+                    named: step.is_some(),
+                    hides,
                 });
+                parents.extend(step);
                 expecting_key = open == b'{';
             }
             b'}' | b']' => {
@@ -83,7 +136,7 @@ pub fn visit_keys(text: &str, mut visit: impl FnMut(&[String], &str, u32)) {
                     if frame.named {
                         parents.pop();
                     }
-                    arrays -= usize::from(!frame.is_object);
+                    hidden -= usize::from(frame.hides);
                 }
                 pending_key = None;
             }
@@ -128,6 +181,34 @@ mod tests {
             seen.push(format!("{}/{key}:{line}", parents.join("/")));
         });
         assert_eq!(seen, ["/a:1", "a/b:1", "a/c:2", "/d:3", "d/e:3"]);
+    }
+
+    #[test]
+    fn visits_keys_inside_arrays_with_element_steps() {
+        let text = "{\"a\": {\"b\": 1,\n \"c\": [{\"x\": 1}, [{\"y\": {\"z\": 2}}]]},\n \"d\": [1, \"e\"]}";
+        let mut seen = Vec::new();
+        visit_all_keys(text, |parents, key, line| {
+            let path: Vec<&str> = parents
+                .iter()
+                .map(|step| match step {
+                    Step::Key(key) => key.as_str(),
+                    Step::Element => "[]",
+                })
+                .collect();
+            seen.push(format!("{}/{key}:{line}", path.join("/")));
+        });
+        assert_eq!(
+            seen,
+            [
+                "/a:1",
+                "a/b:1",
+                "a/c:2",
+                "a/c/[]/x:2",
+                "a/c/[]/[]/y:2",
+                "a/c/[]/[]/y/z:2",
+                "/d:3"
+            ]
+        );
     }
 
     #[test]

@@ -7,3 +7,9 @@ pub mod toml;
 pub mod yaml;
 
 pub use lines::LineIndex;
+
+/// A parser's message without the ` at line L column C` serde appends: the line is reported
+/// on its own.
+fn without_position(message: &str) -> &str {
+    message.split(" at line ").next().unwrap_or(message)
+}
