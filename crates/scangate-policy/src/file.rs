@@ -56,18 +56,26 @@ impl Policy {
     /// Parses a policy from YAML text.
     pub fn from_yaml(text: &str) -> Result<Policy, PolicyError> {
         // An empty file (or one of comments only) is an empty policy.
-        let file: Option<PolicyFile> = serde_norway::from_str(text).map_err(|err| {
-            let message = err.to_string();
-            // serde_norway appends " at line L column C"; the line is reported on its own.
-            let message = message.split(" at line ").next().unwrap_or(&message);
-            PolicyError {
-                file: None,
-                line: err.location().map(|at| at.line()),
-                message: message.to_string(),
-            }
+        let file: Option<PolicyFile> = serde_norway::from_str(text).map_err(|err| PolicyError {
+            file: None,
+            line: err.location().map(|at| at.line()),
+            message: without_position(&err.to_string()),
         })?;
         Ok(file.map(|file| file.0).unwrap_or_default())
     }
+}
+
+/// A serde_norway message without its ` at line L column C`: the line is reported on its own.
+fn without_position(message: &str) -> String {
+    fn after_number(text: &str) -> &str {
+        text.trim_start_matches(|c: char| c.is_ascii_digit())
+    }
+    let Some((head, tail)) = message.split_once(" at line ") else {
+        return message.to_string();
+    };
+    let rest = after_number(tail);
+    let rest = rest.strip_prefix(" column ").map_or(rest, after_number);
+    format!("{head}{rest}")
 }
 
 /// The YAML node a raw shape is read from.
@@ -202,8 +210,13 @@ impl FromScalar for spdx::Licensee {
     const EXPECTING: &'static str = "an SPDX licence id";
 
     fn parse(text: &str) -> Result<spdx::Licensee, String> {
-        spdx::Licensee::parse(text)
-            .map_err(|err| format!("`{text}` is not an SPDX licence id: {}", err.reason))
+        spdx::Licensee::parse(text).map_err(|err| {
+            if spdx::Expression::parse(text).is_ok() {
+                format!("`{text}` is an expression: list its licences one by one")
+            } else {
+                format!("`{text}` is not an SPDX licence id: {}", err.reason)
+            }
+        })
     }
 }
 
