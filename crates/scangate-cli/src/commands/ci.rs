@@ -8,15 +8,25 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Args)]
-#[command(next_help_heading = "CI")]
 pub struct CiArgs {
     /// Publish the scan's figures as variables of this CI system; `auto` recognises Azure
     /// DevOps, GitHub Actions, GitLab CI and Jenkins from their environment.
-    #[arg(long, value_enum, value_name = "SYSTEM", default_value_t = CiSystem::Auto)]
+    #[arg(
+        long,
+        help_heading = "CI",
+        value_enum,
+        value_name = "SYSTEM",
+        default_value_t = CiSystem::Auto
+    )]
     pub ci: CiSystem,
 
     /// The dotenv file GitLab and Jenkins get the variables in.
-    #[arg(long, value_name = "PATH", default_value = "scangate.env")]
+    #[arg(
+        long,
+        help_heading = "CI",
+        value_name = "PATH",
+        default_value = "scangate.env"
+    )]
     pub ci_dotenv: PathBuf,
 }
 

@@ -11,32 +11,56 @@ use std::path::{Path, PathBuf};
 const POLICY_FILE: &str = "scangate.yaml";
 
 #[derive(Debug, Args)]
-#[command(next_help_heading = "Gate")]
 pub struct GateArgs {
     /// The policy the scan must pass [default: scangate.yaml at the scanned root, when there is
     /// one]. See docs/policy.md.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, help_heading = "Gate", value_name = "FILE")]
     pub policy: Option<PathBuf>,
 
     /// Fail when more than N CRITICAL findings remain (-1: no limit).
-    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = limit())]
+    #[arg(
+        long,
+        help_heading = "Gate",
+        value_name = "N",
+        allow_negative_numbers = true,
+        value_parser = limit()
+    )]
     pub max_critical: Option<i64>,
 
     /// Fail when more than N HIGH findings remain (-1: no limit).
-    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = limit())]
+    #[arg(
+        long,
+        help_heading = "Gate",
+        value_name = "N",
+        allow_negative_numbers = true,
+        value_parser = limit()
+    )]
     pub max_high: Option<i64>,
 
     /// Fail when more than N MEDIUM findings remain (-1: no limit).
-    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = limit())]
+    #[arg(
+        long,
+        help_heading = "Gate",
+        value_name = "N",
+        allow_negative_numbers = true,
+        value_parser = limit()
+    )]
     pub max_medium: Option<i64>,
 
     /// Fail when more than N LOW findings remain (-1: no limit).
-    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = limit())]
+    #[arg(
+        long,
+        help_heading = "Gate",
+        value_name = "N",
+        allow_negative_numbers = true,
+        value_parser = limit()
+    )]
     pub max_low: Option<i64>,
 
     /// Show and judge only findings of these severities, e.g. CRITICAL,HIGH.
     #[arg(
         long,
+        help_heading = "Gate",
         value_name = "LIST",
         value_enum,
         value_delimiter = ',',
@@ -45,11 +69,11 @@ pub struct GateArgs {
     pub severity: Vec<SeverityArg>,
 
     /// Leave out findings that no fixed version exists for.
-    #[arg(long)]
+    #[arg(long, help_heading = "Gate")]
     pub ignore_unfixed: bool,
 
     /// Fail the gate on an AUDIT verdict too, not only on DENY.
-    #[arg(long)]
+    #[arg(long, help_heading = "Gate")]
     pub fail_on_audit: bool,
 }
 
