@@ -130,11 +130,19 @@ mod tests {
     fn common_spellings_read_as_spdx_and_the_rest_is_not_judged() {
         let allow = list(Some(&["Apache-2.0", "MIT", "GPL-2.0-only"]), &[]);
         assert_eq!(accepts(&allow, &["MIT/Apache-2.0"]), Some(true));
+        assert_eq!(accepts(&allow, &["Apache 2.0"]), Some(true));
         assert_eq!(accepts(&allow, &["GPL-2.0"]), Some(true));
         assert_eq!(accepts(&allow, &["proprietary"]), None);
         assert_eq!(accepts(&allow, &[]), None);
         // A non-SPDX string beside an SPDX one: the SPDX one is judged.
         assert_eq!(accepts(&allow, &["see LICENSE", "MIT"]), Some(true));
+    }
+
+    #[test]
+    fn custom_licences_match_by_licence_ref() {
+        let allow = list(Some(&["MIT", "LicenseRef-Acme-Internal"]), &[]);
+        assert_eq!(accepts(&allow, &["LicenseRef-Acme-Internal"]), Some(true));
+        assert_eq!(accepts(&allow, &["LicenseRef-Other"]), Some(false));
     }
 
     #[test]
