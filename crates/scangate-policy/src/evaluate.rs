@@ -4,7 +4,7 @@ use crate::ignore::has_id;
 use crate::licence::Licences;
 use crate::{Check, Date, Policy, Rule};
 use scangate_types::{
-    Action, ExpiredIgnore, Finding, Ignored, Package, PolicyOutcome, Verdict, Violation,
+    Action, ExpiredIgnore, Finding, Ignored, Package, PolicyOutcome, Severity, Verdict, Violation,
 };
 use std::cmp::Reverse;
 use std::collections::BTreeSet;
@@ -18,28 +18,15 @@ pub struct Evaluation {
 }
 
 impl Policy {
-    /// Sets aside the findings an unexpired ignore matches (the first entry that matches gives
-    /// the reason), checks every rule against the rest and the packages, and gives the verdict.
+    /// Sets aside the findings an unexpired ignore matches, checks every rule against the rest
+    /// and the packages, and gives the verdict.
     pub fn evaluate(
         &self,
         findings: Vec<Finding>,
         packages: &[Package],
         today: Date,
     ) -> Evaluation {
-        let (expired, active): (Vec<_>, Vec<_>) =
-            self.ignores.iter().partition(|entry| entry.expired(today));
-        let mut kept = Vec::with_capacity(findings.len());
-        let mut ignored = Vec::new();
-        for finding in findings {
-            match active.iter().find(|entry| entry.matches(&finding)) {
-                Some(entry) => ignored.push(Ignored {
-                    finding: finding.key(),
-                    reason: entry.reason.clone(),
-                    expires: entry.expires.map(|day| day.to_string()),
-                }),
-                None => kept.push(finding),
-            }
-        }
+        let (kept, ignored) = self.set_aside(findings, today);
         let mut violations: Vec<Violation> = self
             .rules
             .iter()
@@ -52,8 +39,10 @@ impl Policy {
             Some(Action::Audit) => Verdict::Audit,
             None => Verdict::Allow,
         };
-        let expired_ignores = expired
+        let expired_ignores = self
+            .ignores
             .iter()
+            .filter(|entry| entry.expired(today))
             .map(|entry| ExpiredIgnore {
                 target: entry.target(),
                 reason: entry.reason.clone(),
@@ -70,6 +59,29 @@ impl Policy {
             },
         }
     }
+
+    /// Splits the findings into those kept and those an unexpired ignore sets aside; the first
+    /// entry that matches gives the reason.
+    fn set_aside(&self, findings: Vec<Finding>, today: Date) -> (Vec<Finding>, Vec<Ignored>) {
+        let active: Vec<_> = self
+            .ignores
+            .iter()
+            .filter(|entry| !entry.expired(today))
+            .collect();
+        let mut kept = Vec::with_capacity(findings.len());
+        let mut ignored = Vec::new();
+        for finding in findings {
+            match active.iter().find(|entry| entry.matches(&finding)) {
+                Some(entry) => ignored.push(Ignored {
+                    finding: finding.key(),
+                    reason: entry.reason.clone(),
+                    expires: entry.expires.map(|day| day.to_string()),
+                }),
+                None => kept.push(finding),
+            }
+        }
+        (kept, ignored)
+    }
 }
 
 impl Rule {
@@ -79,71 +91,8 @@ impl Rule {
         packages: &[Package],
         today: Date,
     ) -> Vec<Violation> {
-        let matching = |keep: &dyn Fn(&Finding) -> bool| -> Vec<&Finding> {
-            findings.iter().filter(|finding| keep(finding)).collect()
-        };
         match &self.check {
-            Check::MaxFindings(limits) => limits
-                .iter()
-                .filter_map(|&(severity, max)| {
-                    let hits = matching(&|f| f.severity == severity);
-                    (hits.len() as u64 > max).then(|| {
-                        let what = format!("{} finding", severity.as_str());
-                        let message =
-                            format!("{}, at most {max} allowed", count(hits.len(), &what));
-                        self.on_findings(message, &hits)
-                    })
-                })
-                .collect(),
-            Check::Blocked(ids) => {
-                let hits = matching(&|f| ids.iter().any(|id| has_id(f, id)));
-                self.if_any(&hits, |n| {
-                    format!("{} of blocked vulnerabilities", count(n, "finding"))
-                })
-            }
-            Check::Age {
-                max_days,
-                fixable_only,
-            } => {
-                let hits = matching(&|f| {
-                    days_public(f, today).is_some_and(|days| days > i64::from(*max_days))
-                        && (!fixable_only || !f.fixed_versions.is_empty())
-                });
-                let fix = if *fixable_only {
-                    " with a fix available"
-                } else {
-                    ""
-                };
-                self.if_any(&hits, |n| {
-                    format!(
-                        "{} public for more than {max_days} days{fix}",
-                        count(n, "finding")
-                    )
-                })
-            }
-            Check::Kev => {
-                let hits = matching(&|f| f.kev.is_some());
-                self.if_any(&hits, |n| {
-                    format!("{} known to be exploited (CISA KEV)", count(n, "finding"))
-                })
-            }
-            Check::Epss { score, percentile } => {
-                let above = |f: &Finding| {
-                    f.epss.as_ref().is_some_and(|epss| {
-                        score.is_some_and(|limit| epss.score > limit)
-                            || percentile.is_some_and(|limit| epss.percentile > limit)
-                    })
-                };
-                let hits = matching(&above);
-                let limits = [("score", *score), ("percentile", *percentile)]
-                    .into_iter()
-                    .filter_map(|(what, limit)| Some(format!("{what} above {}", limit?)))
-                    .collect::<Vec<_>>()
-                    .join(" or ");
-                self.if_any(&hits, |n| {
-                    format!("{} with an EPSS {limits}", count(n, "finding"))
-                })
-            }
+            Check::MaxFindings(limits) => self.over_limits(limits, findings),
             Check::Licences(list) => {
                 let refused: Vec<&Package> = packages
                     .iter()
@@ -158,11 +107,13 @@ impl Rule {
                 })
             }
             Check::UnknownLicences => {
-                let unknown: Vec<&Package> = packages
+                let unknown: Vec<(&Package, Licences)> = packages
                     .iter()
-                    .filter(|p| Licences::of(p).spdx.is_empty())
+                    .map(|p| (p, Licences::of(p)))
+                    .filter(|(_, licences)| licences.spdx.is_empty())
                     .collect();
-                let other = distinct(unknown.iter().flat_map(|p| Licences::of(p).other));
+                let other = distinct(unknown.iter().flat_map(|(_, l)| l.other.iter().copied()));
+                let unknown: Vec<&Package> = unknown.into_iter().map(|(p, _)| p).collect();
                 self.on_packages(&unknown, |n| {
                     let mut message = format!("{} without an SPDX licence", count(n, "package"));
                     if !other.is_empty() {
@@ -171,7 +122,30 @@ impl Rule {
                     message
                 })
             }
+            check => {
+                let hits: Vec<&Finding> = findings
+                    .iter()
+                    .filter(|finding| check.flags(finding, today))
+                    .collect();
+                self.if_any(&hits, |n| check.describe(n))
+            }
         }
+    }
+
+    /// One violation per severity over its limit.
+    fn over_limits(&self, limits: &[(Severity, u64)], findings: &[Finding]) -> Vec<Violation> {
+        limits
+            .iter()
+            .filter_map(|&(severity, max)| {
+                let hits: Vec<&Finding> =
+                    findings.iter().filter(|f| f.severity == severity).collect();
+                (hits.len() as u64 > max).then(|| {
+                    let what = format!("{} finding", severity.as_str());
+                    let message = format!("{}, at most {max} allowed", count(hits.len(), &what));
+                    self.on_findings(message, &hits)
+                })
+            })
+            .collect()
     }
 
     fn violation(&self, message: String) -> Violation {
@@ -260,4 +234,57 @@ fn distinct(values: impl Iterator<Item = impl Into<String>>) -> String {
         text.push_str(&format!(" and {} more", order.len() - SHOWN));
     }
     text
+}
+
+impl Check {
+    /// Whether a check that judges findings one by one flags this one.
+    fn flags(&self, finding: &Finding, today: Date) -> bool {
+        match self {
+            Check::Blocked(ids) => ids.iter().any(|id| has_id(finding, id)),
+            Check::Age {
+                max_days,
+                fixable_only,
+            } => {
+                days_public(finding, today).is_some_and(|days| days > i64::from(*max_days))
+                    && (!fixable_only || !finding.fixed_versions.is_empty())
+            }
+            Check::Kev => finding.kev.is_some(),
+            Check::Epss { score, percentile } => finding.epss.as_ref().is_some_and(|epss| {
+                score.is_some_and(|limit| epss.score > limit)
+                    || percentile.is_some_and(|limit| epss.percentile > limit)
+            }),
+            // Judged as a whole in `Rule::violations`.
+            Check::MaxFindings(_) | Check::Licences(_) | Check::UnknownLicences => false,
+        }
+    }
+
+    /// What `n` flagged findings break, in words.
+    fn describe(&self, n: usize) -> String {
+        let findings = count(n, "finding");
+        match self {
+            Check::Blocked(_) => format!("{findings} of blocked vulnerabilities"),
+            Check::Age {
+                max_days,
+                fixable_only,
+            } => {
+                let fix = if *fixable_only {
+                    " with a fix available"
+                } else {
+                    ""
+                };
+                format!("{findings} public for more than {max_days} days{fix}")
+            }
+            Check::Kev => format!("{findings} known to be exploited (CISA KEV)"),
+            Check::Epss { score, percentile } => {
+                let limits = [("score", *score), ("percentile", *percentile)]
+                    .into_iter()
+                    .filter_map(|(what, limit)| Some(format!("{what} above {}", limit?)))
+                    .collect::<Vec<_>>()
+                    .join(" or ");
+                format!("{findings} with an EPSS {limits}")
+            }
+            // Described in `Rule::violations`.
+            Check::MaxFindings(_) | Check::Licences(_) | Check::UnknownLicences => findings,
+        }
+    }
 }

@@ -45,7 +45,7 @@ impl Policy {
         let text = std::fs::read_to_string(path).map_err(|err| PolicyError {
             file: Some(path.to_path_buf()),
             line: None,
-            message: format!("cannot read the policy: {err}"),
+            message: err.to_string(),
         })?;
         Policy::from_yaml(&text).map_err(|err| PolicyError {
             file: Some(path.to_path_buf()),
