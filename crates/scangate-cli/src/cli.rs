@@ -16,7 +16,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Scan a source tree: every lockfile and manifest in it.
-    Fs(FsArgs),
+    Fs(Box<FsArgs>),
     /// Build, update or inspect the advisory database.
     Db(crate::commands::db::DbArgs),
 }
@@ -31,6 +31,12 @@ pub struct FsArgs {
 
     #[command(flatten)]
     pub vulns: VulnArgs,
+
+    #[command(flatten)]
+    pub gate: crate::commands::gate::GateArgs,
+
+    #[command(flatten)]
+    pub ci: crate::commands::ci::CiArgs,
 
     /// Leave out directories matching this glob (a name at any depth, or a path from the root
     /// when it holds a `/`). Repeatable.

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     let outcome = match cli.command {
-        cli::Command::Fs(args) => commands::fs::run(args),
+        cli::Command::Fs(args) => commands::fs::run(*args),
         cli::Command::Db(args) => commands::db::run(args),
     };
     match outcome {

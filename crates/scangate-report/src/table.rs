@@ -2,7 +2,7 @@
 //! packages; then the files that could not be read.
 
 use comfy_table::{Cell, Color, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
-use scangate_types::{Finding, IssueLevel, Package, ScanResult, Severity};
+use scangate_types::{Finding, Ignored, IssueLevel, Package, PolicyOutcome, ScanResult, Severity};
 use std::collections::BTreeSet;
 use std::io::{self, Write};
 
@@ -24,6 +24,9 @@ pub fn write(result: &ScanResult, color: bool, out: &mut dyn Write) -> io::Resul
         }
         None if result.inventory.packages.is_empty() => writeln!(out, "No packages found.")?,
         None => writeln!(out, "{}", packages_table(&result.inventory.packages, color))?,
+    }
+    if let Some(outcome) = &result.policy {
+        gate(outcome, out)?;
     }
     issues(result, out)
 }
@@ -184,6 +187,49 @@ fn summary(result: &ScanResult) -> String {
         result.inventory.packages.len(),
         result.inventory.files.len(),
     )
+}
+
+/// The gate's verdict, every violation behind it, and the ignores that applied or expired.
+fn gate(outcome: &PolicyOutcome, out: &mut dyn Write) -> io::Result<()> {
+    let why = match outcome.violations.len() {
+        0 => "no rule broken".to_string(),
+        1 => "1 violation".to_string(),
+        n => format!("{n} violations"),
+    };
+    writeln!(out, "Policy: {} ({why}).", outcome.verdict.as_str())?;
+    for violation in &outcome.violations {
+        writeln!(out, "  {violation}")?;
+    }
+    // One line per ignore reason: a package-wide ignore may set aside dozens of findings.
+    let mut groups: Vec<(&Ignored, usize)> = Vec::new();
+    for ignored in &outcome.ignored {
+        let group = groups
+            .iter_mut()
+            .find(|(first, _)| first.reason == ignored.reason && first.expires == ignored.expires);
+        match group {
+            Some((_, count)) => *count += 1,
+            None => groups.push((ignored, 1)),
+        }
+    }
+    for (ignored, count) in groups {
+        let what = match count {
+            1 => ignored.finding.clone(),
+            n => format!("{n} findings"),
+        };
+        let until = ignored
+            .expires
+            .as_ref()
+            .map_or(String::new(), |day| format!(" (until {day})"));
+        writeln!(out, "  ignored {what}{until}: {}", ignored.reason)?;
+    }
+    for expired in &outcome.expired_ignores {
+        writeln!(
+            out,
+            "  expired ignore {} (last day {}): {}",
+            expired.target, expired.expired, expired.reason
+        )?;
+    }
+    Ok(())
 }
 
 fn issues(result: &ScanResult, out: &mut dyn Write) -> io::Result<()> {

@@ -1,4 +1,5 @@
 use serde::{Deserialize, Serialize};
+use std::fmt;
 
 /// What the gate decided, and why.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -23,6 +24,16 @@ pub enum Verdict {
     Deny,
 }
 
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Allow => "ALLOW",
+            Verdict::Audit => "AUDIT",
+            Verdict::Deny => "DENY",
+        }
+    }
+}
+
 /// A rule's action when it is broken.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -45,6 +56,28 @@ pub struct Violation {
     /// Packages behind it (licence rules), as `purl#path`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub packages: Vec<String>,
+}
+
+impl Action {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Audit => "audit",
+            Action::Deny => "deny",
+        }
+    }
+}
+
+/// The line reports and the CLI show: `known-exploited (deny): 1 finding known to be exploited`.
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} ({}): {}",
+            self.rule,
+            self.action.as_str(),
+            self.message
+        )
+    }
 }
 
 /// A finding set aside by an ignore entry.

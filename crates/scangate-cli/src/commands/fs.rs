@@ -1,7 +1,7 @@
 //! `scangate fs PATH`: the packages every lockfile and manifest in a source tree declares, and
 //! their known vulnerabilities.
 
-use super::{output, vulns};
+use super::{ci, gate, output, vulns};
 use crate::cli::{FormatArg, FsArgs};
 use crate::exit;
 use anyhow::Context as _;
@@ -10,6 +10,7 @@ use scangate_types::{ScanResult, ScanTarget};
 use std::process::ExitCode;
 
 pub fn run(args: FsArgs) -> anyhow::Result<ExitCode> {
+    let policy = gate::policy(&args.gate, &args.path)?;
     let skip = SkipRules::new(&args.skip_dirs, &args.skip_files, args.include_installed)
         .context("invalid --skip-dirs or --skip-files glob")?;
     let view = DirView::new(&args.path, args.max_file_size, skip)
@@ -26,6 +27,18 @@ pub fn run(args: FsArgs) -> anyhow::Result<ExitCode> {
         result.database = Some(matched.database);
         result.findings = matched.findings;
     }
+    let passed = gate::judge(
+        &args.gate,
+        policy.as_ref(),
+        &mut result,
+        scangate_policy::today(),
+    );
     output::emit(&result, &args.output)?;
-    Ok(exit::ok())
+    gate::explain(&result, args.gate.fail_on_audit);
+    ci::publish(&args.ci, &result, passed, &ci::Outputs::of(&args.output))?;
+    Ok(if passed {
+        exit::ok()
+    } else {
+        exit::gate_failed()
+    })
 }
