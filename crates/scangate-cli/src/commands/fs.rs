@@ -2,7 +2,7 @@
 //! their known vulnerabilities.
 
 use super::{output, vulns};
-use crate::cli::{FormatArg, FsArgs};
+use crate::cli::FsArgs;
 use crate::exit;
 use anyhow::Context as _;
 use scangate_fsview::{DirView, SkipRules};
@@ -10,12 +10,13 @@ use scangate_types::{ScanResult, ScanTarget};
 use std::process::ExitCode;
 
 pub fn run(args: FsArgs) -> anyhow::Result<ExitCode> {
+    let reports = output::Reports::new(&args.output)?;
     let skip = SkipRules::new(&args.skip_dirs, &args.skip_files, args.include_installed)
         .context("invalid --skip-dirs or --skip-files glob")?;
     let view = DirView::new(&args.path, args.max_file_size, skip)
         .with_context(|| format!("cannot scan {}", args.path.display()))?;
     let inventory = scangate_catalog::scan(&view, scangate_catalog::registry::all());
-    let sbom_only = matches!(args.output.format, FormatArg::Cyclonedx);
+    let sbom_only = args.output.sbom_only();
     let matched = vulns::find(&args.vulns, &inventory.packages, sbom_only)?;
     let target = ScanTarget {
         kind: "filesystem".to_string(),
@@ -26,6 +27,6 @@ pub fn run(args: FsArgs) -> anyhow::Result<ExitCode> {
         result.database = Some(matched.database);
         result.findings = matched.findings;
     }
-    output::emit(&result, &args.output)?;
+    reports.emit(&result)?;
     Ok(exit::ok())
 }
