@@ -287,6 +287,64 @@ fn cvss_vectors(finding: &Finding) -> Vec<Value> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::{Duration, SystemTime};
+
+    fn sample() -> Value {
+        let started = SystemTime::UNIX_EPOCH + Duration::from_secs(1_767_225_600);
+        let context = Context {
+            color: false,
+            started,
+            finished: started + Duration::from_secs(3),
+        };
+        document(&crate::sample::result(), &context)
+    }
+
+    #[test]
+    fn vulnerabilities_point_at_their_dependency_and_its_path() {
+        let report = sample();
+        assert_eq!(report["scan"]["start_time"], "2026-01-01T00:00:00");
+        assert_eq!(report["scan"]["end_time"], "2026-01-01T00:00:03");
+        let qs = &report["vulnerabilities"][1];
+        assert_eq!(
+            qs["location"],
+            json!({
+                "file": "web/package-lock.json",
+                "dependency": {
+                    "package": { "name": "qs" },
+                    "version": "6.7.0",
+                    "iid": 4,
+                    "direct": false,
+                    "dependency_path": [{ "iid": 1 }, { "iid": 2 }],
+                }
+            })
+        );
+        assert_eq!(qs["severity"], "High");
+        assert_eq!(qs["solution"], "Upgrade qs to 6.7.3 or later.");
+        assert_eq!(
+            qs["identifiers"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| i["value"].as_str().unwrap())
+                .collect::<Vec<_>>(),
+            ["CVE-2022-24999", "GHSA-hrpp-h998-j3pp"]
+        );
+        assert_eq!(
+            qs["cvss_vectors"],
+            json!([{ "vendor": "GHSA", "vector": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H" }])
+        );
+        // A v8 UUID from the SHA-256 of the finding key (02e3569baab3...).
+        assert_eq!(qs["id"], "02e3569b-aab3-8b07-987e-5240a9bfca4a");
+        assert_eq!(
+            report["vulnerabilities"][0]["location"]["dependency"]["direct"],
+            true
+        );
+        assert_eq!(
+            report["dependency_files"][0]["dependencies"][3],
+            json!({ "package": { "name": "qs" }, "version": "6.7.0", "iid": 4, "direct": false })
+        );
+        assert_eq!(report["dependency_files"][0]["package_manager"], "npm");
+    }
 
     #[test]
     fn identifiers_name_their_database() {

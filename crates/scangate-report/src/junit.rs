@@ -273,6 +273,42 @@ fn xml_text(text: &str) -> String {
 mod tests {
     use super::*;
 
+    /// A suite per file (the unreadable one too), a failing case per vulnerable package with
+    /// the control character of a summary dropped and markup escaped, and the policy's suite.
+    #[test]
+    fn suites_per_file_and_for_the_policy() {
+        let mut out = Vec::new();
+        write(&crate::sample::result(), &mut out).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            r#"<?xml version="1.0" encoding="UTF-8"?>
+<testsuites name="scangate" tests="4" failures="3" errors="1">
+  <testsuite name="api/Cargo.lock" tests="1" failures="0" errors="1" skipped="0">
+    <testcase name="read" classname="api/Cargo.lock">
+      <error message="api/Cargo.lock:3: invalid TOML: expected `]`" type="unreadable"/>
+    </testcase>
+  </testsuite>
+  <testsuite name="web/package-lock.json" tests="2" failures="2" errors="0" skipped="0">
+    <testcase name="debug@2.6.8" classname="web/package-lock.json">
+      <failure message="1 vulnerability at web/package-lock.json:30: GHSA-gxpj-cx7g-858c (LOW)" type="vulnerability">GHSA-gxpj-cx7g-858c LOW: Regular Expression Denial of Service in debug; no fixed version yet</failure>
+    </testcase>
+    <testcase name="qs@6.7.0" classname="web/package-lock.json">
+      <failure message="1 vulnerability at web/package-lock.json:40: CVE-2022-24999 (HIGH)" type="vulnerability">CVE-2022-24999 HIGH known exploited: qs vulnerable to Prototype Pollution | &lt;b&gt;; fixed in 6.7.3; via app-server@1.0.0 &gt; body-parser@1.19.0</failure>
+    </testcase>
+  </testsuite>
+  <testsuite name="policy" tests="1" failures="1" errors="0" skipped="0">
+    <properties>
+      <property name="verdict" value="DENY"/>
+    </properties>
+    <testcase name="no-high" classname="policy">
+      <failure message="1 finding at HIGH or above (at most 0 allowed)" type="deny">CVE-2022-24999@pkg:npm/qs@6.7.0#web/package-lock.json</failure>
+    </testcase>
+  </testsuite>
+</testsuites>
+"#
+        );
+    }
+
     #[test]
     fn control_characters_are_dropped() {
         assert_eq!(xml_text("a\u{0}b\u{1b}c\td\ne"), "abc\td\ne");

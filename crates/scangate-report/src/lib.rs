@@ -6,6 +6,8 @@ pub mod json;
 pub mod junit;
 pub mod markdown;
 mod paths;
+#[cfg(test)]
+mod sample;
 pub mod sarif;
 pub mod spdx;
 pub mod table;

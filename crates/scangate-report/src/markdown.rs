@@ -140,10 +140,11 @@ fn top_findings(md: &mut String, result: &ScanResult) {
                     .unwrap_or_else(|| "-".into())
             ),
             code(&finding.package.locations[0].to_string()),
-            names
-                .paths(finding)
-                .first()
-                .map_or("-".to_string(), |path| cell(path)),
+            cell(
+                &names
+                    .shortest(finding)
+                    .unwrap_or_else(|| names.without_path(finding).to_string())
+            ),
         ));
     }
     if sorted.len() > TOP {
@@ -173,15 +174,13 @@ fn unreadable(md: &mut String, result: &ScanResult) {
     md.push('\n');
 }
 
-/// Text in a table cell or a list item: one line, pipes escaped, no HTML.
+/// Text in a table cell or a list item: one line, pipes escaped, no HTML tags (a `<` opens none).
 pub(crate) fn cell(text: &str) -> String {
     let mut cell = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
             '|' => cell.push_str("\\|"),
             '<' => cell.push_str("&lt;"),
-            '>' => cell.push_str("&gt;"),
-            '&' => cell.push_str("&amp;"),
             '\n' | '\r' | '\t' => cell.push(' '),
             c => cell.push(c),
         }
@@ -196,5 +195,64 @@ fn code(text: &str) -> String {
         cell(text)
     } else {
         format!("`{escaped}`")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verdict_counts_top_findings_and_unreadable_files() {
+        assert_eq!(
+            render(&crate::sample::result()),
+            r#"## scangate: `demo`
+
+**Verdict: DENY** (1 rule broken)
+
+- **deny** `no-high`: 1 finding at HIGH or above (at most 0 allowed)
+- ignored `GHSA-gxpj-cx7g-858c@pkg:npm/debug@2.6.8#web/package-lock.json`: not reachable (until 2027-01-01)
+- expired ignore `CVE-2020-0001`: waiting for upstream (expired 2026-01-01, no longer applies)
+
+**2 vulnerabilities** in 2 of 4 packages (1 files).
+
+| Severity | Findings |
+|---|---:|
+| CRITICAL | 0 |
+| HIGH | 1 |
+| MEDIUM | 0 |
+| LOW | 1 |
+| UNKNOWN | 0 |
+
+### Top findings
+
+| Severity | Vulnerability | Package | Installed | Fixed in | Declared at | Introduced via |
+|---|---|---|---|---|---|---|
+| HIGH (KEV) | CVE-2022-24999 | `qs` | 6.7.0 | 6.7.3 | `web/package-lock.json:40` | app-server@1.0.0 > body-parser@1.19.0 |
+| LOW | GHSA-gxpj-cx7g-858c | `debug` | 2.6.8 | - | `web/package-lock.json:30` | direct dependency |
+
+### Files that could not be read
+
+- `api/Cargo.lock:3`: invalid TOML: expected `]`
+
+"#
+        );
+    }
+
+    #[test]
+    fn findings_past_the_top_are_counted() {
+        let mut result = crate::sample::result();
+        let extra = result.findings[0].clone();
+        result.findings.extend(std::iter::repeat_n(extra, TOP));
+        let md = render(&result);
+        assert_eq!(md.matches("| LOW | GHSA-gxpj-cx7g-858c |").count(), TOP - 1);
+        assert!(md.contains("\n_and 2 more_\n"), "{md}");
+    }
+
+    #[test]
+    fn cells_stay_one_line_without_markup() {
+        assert_eq!(cell("a | b\n<script>"), "a \\| b &lt;script>");
+        assert_eq!(code("x|y"), "`x\\|y`");
+        assert_eq!(code("a`b"), "a`b");
     }
 }

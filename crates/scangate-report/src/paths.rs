@@ -50,33 +50,32 @@ impl<'a> PathNames<'a> {
             .collect()
     }
 
-    /// The shortest path with a count of the others: `via a > b (+2 more)`; `None` when the
-    /// finding has no path (a direct dependency, or a file without edges).
-    pub fn via(&self, finding: &Finding) -> Option<String> {
+    /// The shortest path with a count of the others: `a > b (+2 more)`; `None` when the finding
+    /// has no path (a direct dependency, or a file without edges).
+    pub fn shortest(&self, finding: &Finding) -> Option<String> {
         let paths = self.paths(finding);
         let (first, rest) = paths.split_first()?;
         Some(match rest.len() {
-            0 => format!("via {first}"),
-            n => format!("via {first} (+{n} more)"),
+            0 => first.clone(),
+            n => format!("{first} (+{n} more)"),
         })
     }
 
-    /// How the package comes in: its paths, `direct dependency`, or `not recorded` where the
+    /// `via a > b (+2 more)`, for a line that names the package.
+    pub fn via(&self, finding: &Finding) -> Option<String> {
+        self.shortest(finding).map(|path| format!("via {path}"))
+    }
+
+    /// How a package without a path comes in: `direct dependency`, or `not recorded` where the
     /// file has no edges to follow.
-    pub fn introduced(&self, finding: &Finding) -> String {
-        let paths = self.paths(finding);
-        if !paths.is_empty() {
-            return paths.join("; ");
-        }
+    pub fn without_path(&self, finding: &Finding) -> &'static str {
         let place = (
             finding.package.locations[0].path.as_str(),
             finding.package.purl.as_str(),
         );
         match self.packages.get(&place) {
-            Some(package) if package.relationship == Relationship::Direct => {
-                "direct dependency".to_string()
-            }
-            _ => "not recorded".to_string(),
+            Some(package) if package.relationship == Relationship::Direct => "direct dependency",
+            _ => "not recorded",
         }
     }
 }

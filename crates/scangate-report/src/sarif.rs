@@ -191,7 +191,12 @@ fn help(findings: &[&Finding], names: &PathNames) -> (String, String) {
     markdown.push_str("|---|---|---|---|---|\n");
     for finding in findings {
         let fixed = fixed(finding);
-        let via = names.introduced(finding);
+        let paths = names.paths(finding);
+        let via = if paths.is_empty() {
+            names.without_path(finding).to_string()
+        } else {
+            paths.join("; ")
+        };
         let at = finding.package.locations[0].to_string();
         text.push_str(&format!(
             "\n{} {} at {at}: fixed in {fixed}; introduced via {via}.",
@@ -334,6 +339,129 @@ fn notification(issue: &FileIssue) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::{Duration, SystemTime};
+
+    fn sample() -> Value {
+        let started = SystemTime::UNIX_EPOCH + Duration::from_secs(1_767_225_600);
+        let context = Context {
+            color: false,
+            started,
+            finished: started + Duration::from_secs(3),
+        };
+        document(&crate::sample::result(), &context)
+    }
+
+    #[test]
+    fn one_result_per_declaration_with_a_fingerprint_from_the_finding_key() {
+        let run = &sample()["runs"][0];
+        let results = run["results"].as_array().unwrap();
+        let places: Vec<String> = results
+            .iter()
+            .map(|r| {
+                format!(
+                    "{} {} {}:{} {}",
+                    r["ruleId"].as_str().unwrap(),
+                    r["level"].as_str().unwrap(),
+                    r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                        .as_str()
+                        .unwrap(),
+                    r["locations"][0]["physicalLocation"]["region"]["startLine"],
+                    &r["partialFingerprints"][FINGERPRINT].as_str().unwrap()[..12],
+                )
+            })
+            .collect();
+        assert_eq!(
+            places,
+            [
+                "GHSA-gxpj-cx7g-858c note web/package-lock.json:30 9a9dd7a7e607",
+                "GHSA-gxpj-cx7g-858c note web/package-lock.json:90 84db380dbdcf",
+                "CVE-2022-24999 error web/package-lock.json:40 02e3569baab3",
+            ]
+        );
+        // The SHA-256 of `GHSA-gxpj-cx7g-858c@pkg:npm/debug@2.6.8#web/package-lock.json`; the
+        // second place's adds `|web/package-lock.json|1` (its rank among that file's places).
+        assert_eq!(
+            results[0]["partialFingerprints"][FINGERPRINT],
+            "9a9dd7a7e6079e13c0661fe8affc3888ada161f2089bedbc51a915c163659cd0"
+        );
+        assert_eq!(
+            results[2]["message"]["text"],
+            "qs 6.7.0 is affected by CVE-2022-24999 (HIGH, known exploited): qs vulnerable to \
+             Prototype Pollution | <b>. Fixed in 6.7.3. Introduced via app-server@1.0.0 > \
+             body-parser@1.19.0."
+        );
+        assert_eq!(
+            results[2]["properties"]["dependencyPaths"],
+            json!(["app-server@1.0.0 > body-parser@1.19.0"])
+        );
+    }
+
+    #[test]
+    fn rules_carry_scores_vectors_and_help_with_the_fix_and_path() {
+        let run = &sample()["runs"][0];
+        let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+        let ids: Vec<&str> = rules.iter().map(|r| r["id"].as_str().unwrap()).collect();
+        assert_eq!(ids, ["CVE-2022-24999", "GHSA-gxpj-cx7g-858c"]);
+        let qs = &rules[0];
+        assert_eq!(qs["properties"]["security-severity"], "7.5");
+        assert_eq!(
+            qs["properties"]["cvssVectors"],
+            json!(["CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H"])
+        );
+        assert_eq!(qs["properties"]["aliases"], json!(["GHSA-hrpp-h998-j3pp"]));
+        assert_eq!(
+            qs["properties"]["tags"],
+            json!(["security", "vulnerability", "npm", "known-exploited"])
+        );
+        assert_eq!(qs["defaultConfiguration"]["level"], "error");
+        assert_eq!(
+            qs["help"]["markdown"],
+            "**CVE-2022-24999** (also GHSA-hrpp-h998-j3pp): qs vulnerable to Prototype Pollution \
+             \\| &lt;b>\n\n\
+             CVE-2022-24999 is in CISA's Known Exploited Vulnerabilities catalogue.\n\n\
+             | Package | Installed | Fixed in | Declared at | Introduced via |\n\
+             |---|---|---|---|---|\n\
+             | `qs` | 6.7.0 | 6.7.3 | `web/package-lock.json:40` | app-server@1.0.0 > body-parser@1.19.0 |\n\
+             \nReferences:\n\n\
+             - <https://github.com/advisories/GHSA-hrpp-h998-j3pp>\n"
+        );
+        // A LOW label without a CVSS score sorts into the LOW band.
+        assert_eq!(rules[1]["properties"]["security-severity"], "0.1");
+        assert_eq!(rules[1]["defaultConfiguration"]["level"], "note");
+        assert!(
+            rules[1]["help"]["markdown"]
+                .as_str()
+                .unwrap()
+                .contains("| `debug` | 2.6.8 | no fixed version yet | `web/package-lock.json:30` | direct dependency |")
+        );
+    }
+
+    #[test]
+    fn the_run_carries_times_unreadable_files_and_the_policy() {
+        let run = &sample()["runs"][0];
+        let invocation = &run["invocations"][0];
+        assert_eq!(invocation["executionSuccessful"], true);
+        assert_eq!(invocation["startTimeUtc"], "2026-01-01T00:00:00Z");
+        assert_eq!(invocation["endTimeUtc"], "2026-01-01T00:00:03Z");
+        assert_eq!(
+            invocation["toolExecutionNotifications"],
+            json!([{
+                "level": "error",
+                "message": { "text": "invalid TOML: expected `]`" },
+                "locations": [{ "physicalLocation": {
+                    "artifactLocation": { "uri": "api/Cargo.lock" },
+                    "region": { "startLine": 3 }
+                }}]
+            }])
+        );
+        assert_eq!(run["properties"]["policy"]["verdict"], "DENY");
+        assert_eq!(
+            run["properties"]["policy"]["violations"][0]["findings"],
+            json!(["CVE-2022-24999@pkg:npm/qs@6.7.0#web/package-lock.json"])
+        );
+        assert_eq!(run["tool"]["driver"]["name"], "scangate");
+        assert_eq!(run["tool"]["driver"]["version"], "0.0.0-test");
+    }
 
     #[test]
     fn paths_become_uri_references() {

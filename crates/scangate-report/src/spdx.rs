@@ -170,6 +170,57 @@ fn relationships(packages: &[Package]) -> Vec<Value> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn the_target_describes_its_direct_dependencies_and_packages_their_edges() {
+        let result = crate::sample::result();
+        let names: HashMap<String, &str> = result
+            .inventory
+            .packages
+            .iter()
+            .map(|p| (spdx_id(p), p.name.as_str()))
+            .collect();
+        let name = |id: &str| names.get(id).copied().unwrap_or(id).to_string();
+        let lines: Vec<String> = relationships(&result.inventory.packages)
+            .iter()
+            .map(|r| {
+                format!(
+                    "{} {} {}",
+                    name(r["spdxElementId"].as_str().unwrap()),
+                    r["relationshipType"].as_str().unwrap(),
+                    name(r["relatedSpdxElement"].as_str().unwrap())
+                )
+            })
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                "SPDXRef-DOCUMENT DESCRIBES SPDXRef-Target",
+                "SPDXRef-Target DEPENDS_ON app-server",
+                "app-server DEPENDS_ON body-parser",
+                "body-parser DEPENDS_ON qs",
+                "SPDXRef-Target DEPENDS_ON debug",
+            ]
+        );
+        let qs = package(&result.inventory.packages[3]);
+        assert_eq!(qs["SPDXID"], spdx_id(&result.inventory.packages[3]));
+        assert!(
+            qs["SPDXID"]
+                .as_str()
+                .unwrap()
+                .starts_with("SPDXRef-Package-")
+        );
+        assert_eq!(qs["versionInfo"], "6.7.0");
+        assert_eq!(qs["licenseDeclared"], "NOASSERTION");
+        assert_eq!(
+            qs["externalRefs"][0]["referenceLocator"],
+            "pkg:npm/qs@6.7.0"
+        );
+        assert_eq!(
+            qs["comment"],
+            "Declared at web/package-lock.json:40 (transitive)"
+        );
+    }
+
     fn expression(licenses: &[&str]) -> String {
         license_expression(&licenses.iter().map(|l| l.to_string()).collect::<Vec<_>>())
     }
