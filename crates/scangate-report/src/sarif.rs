@@ -9,7 +9,8 @@ use serde_json::{Value, json};
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-/// The `partialFingerprints` key: the SHA-256 of [`Finding::key`] (see [`fingerprint`]).
+/// The `partialFingerprints` key; its value is the hex SHA-256 of [`Finding::key`] (with the place
+/// for a package's further places), the same in every run.
 pub const FINGERPRINT: &str = "findingKeyHash/v1";
 
 pub fn write(result: &ScanResult, context: &Context, out: &mut dyn Write) -> io::Result<()> {
@@ -69,7 +70,7 @@ fn document(result: &ScanResult, context: &Context) -> Value {
     })
 }
 
-/// CRITICAL and HIGH stop a build, MEDIUM is worth a look, the rest is information.
+/// SARIF's levels by severity: CRITICAL and HIGH are errors, MEDIUM warnings, the rest notes.
 fn level(severity: Severity) -> &'static str {
     match severity {
         Severity::Critical | Severity::High => "error",

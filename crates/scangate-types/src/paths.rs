@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet, VecDeque};
 
 /// Paths kept per package: enough to name the direct dependencies worth upgrading, few enough to
 /// read in a report.
-pub const MAX_PATHS: usize = 5;
+const MAX_PATHS: usize = 5;
 
 /// The dependency edges of an inventory (`Package::depends_on`, within one file), indexed once so
 /// that each package's paths are a walk up from it.
@@ -43,7 +43,7 @@ impl<'a> DependencyGraph<'a> {
 
     /// For each direct dependency that leads to the package `purl` declared in `file`, the
     /// shortest chain of purls from that dependency down to the package's immediate parent;
-    /// shortest chains first, at most [`MAX_PATHS`]. Empty for a direct dependency, and where the
+    /// shortest chains first, at most `MAX_PATHS` (5). Empty for a direct dependency, and where the
     /// file records no edges.
     pub fn paths_to(&self, file: &str, purl: &str) -> Vec<Vec<String>> {
         let Some(&target) = self.index.get(&(file, purl)) else {
