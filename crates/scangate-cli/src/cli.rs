@@ -72,8 +72,8 @@ pub struct VulnArgs {
 
 #[derive(Debug, Args)]
 pub struct OutputArgs {
-    /// Report format, and the file to write it to: `sarif=scangate.sarif`. Repeatable, one report
-    /// per format; at most one without a file goes to standard output. Formats: table, json,
+    /// Report format, and the file to write it to: `sarif=scangate.sarif`. Repeatable: one report
+    /// per value; at most one without a file goes to standard output. Formats: table, json,
     /// cyclonedx, sarif, spdx, junit, gitlab, markdown.
     #[arg(
         long,
