@@ -1,4 +1,4 @@
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
@@ -78,11 +78,19 @@ pub struct VulnArgs {
 
 #[derive(Debug, Args)]
 pub struct OutputArgs {
-    /// Report format.
-    #[arg(long, short = 'f', value_enum, default_value_t = FormatArg::Table)]
-    pub format: FormatArg,
+    /// Report format, and the file to write it to: `sarif=scangate.sarif`. Repeatable: one report
+    /// per value; at most one without a file goes to standard output. Formats: table, json,
+    /// cyclonedx, sarif, spdx, junit, gitlab, markdown.
+    #[arg(
+        long,
+        short = 'f',
+        value_name = "FORMAT[=FILE]",
+        value_parser = parse_report,
+        default_value = "table"
+    )]
+    pub format: Vec<ReportArg>,
 
-    /// Write the report to this file instead of standard output.
+    /// Write the report to this file instead of standard output (one format only).
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
 
@@ -91,19 +99,37 @@ pub struct OutputArgs {
     pub quiet: bool,
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum FormatArg {
-    Table,
-    Json,
-    Cyclonedx,
+/// One `--format` value: a format and, optionally, its file.
+#[derive(Debug, Clone)]
+pub struct ReportArg {
+    pub format: scangate_report::Format,
+    pub path: Option<PathBuf>,
 }
 
-impl From<FormatArg> for scangate_report::Format {
-    fn from(format: FormatArg) -> scangate_report::Format {
-        match format {
-            FormatArg::Table => scangate_report::Format::Table,
-            FormatArg::Json => scangate_report::Format::Json,
-            FormatArg::Cyclonedx => scangate_report::Format::CycloneDx,
-        }
+fn parse_report(value: &str) -> Result<ReportArg, String> {
+    let (name, path) = match value.split_once('=') {
+        Some((name, path)) => (name, Some(path)),
+        None => (value, None),
+    };
+    let format = scangate_report::Format::parse(name).ok_or_else(|| {
+        let names: Vec<&str> = scangate_report::Format::ALL
+            .iter()
+            .map(|f| f.name())
+            .collect();
+        format!("unknown format `{name}`; formats: {}", names.join(", "))
+    })?;
+    if path == Some("") {
+        return Err(format!("no file after `{name}=`"));
+    }
+    Ok(ReportArg {
+        format,
+        path: path.map(PathBuf::from),
+    })
+}
+
+impl OutputArgs {
+    /// Every report asked for is an SBOM, which needs no advisory database.
+    pub fn sbom_only(&self) -> bool {
+        self.format.iter().all(|report| report.format.is_sbom())
     }
 }

@@ -108,6 +108,7 @@ fn finding(
         published: advisories.iter().filter_map(|a| a.published.clone()).min(),
         modified: advisories.iter().map(|a| a.modified.clone()).max(),
         references,
+        dependency_paths: Vec::new(),
         id,
     })
 }

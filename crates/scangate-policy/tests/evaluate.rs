@@ -42,6 +42,7 @@ fn finding(id: &str, severity: Severity, purl: &str, path: &str) -> Finding {
         published: None,
         modified: None,
         references: Vec::new(),
+        dependency_paths: Vec::new(),
     }
 }
 

@@ -1,8 +1,10 @@
 //! The readable table: vulnerabilities when the scan matched against a database, otherwise the
 //! packages; then the files that could not be read.
 
+use crate::paths::PathNames;
+use crate::worst_first;
 use comfy_table::{Cell, Color, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
-use scangate_types::{Finding, Ignored, IssueLevel, Package, PolicyOutcome, ScanResult, Severity};
+use scangate_types::{Ignored, IssueLevel, Package, PolicyOutcome, ScanResult, Severity};
 use std::collections::BTreeSet;
 use std::io::{self, Write};
 
@@ -13,7 +15,7 @@ pub fn write(result: &ScanResult, color: bool, out: &mut dyn Write) -> io::Resul
             if result.findings.is_empty() {
                 writeln!(out, "No known vulnerabilities.")?;
             } else {
-                writeln!(out, "{}", findings_table(&result.findings, color))?;
+                writeln!(out, "{}", findings_table(result, color))?;
             }
             writeln!(out, "{}", summary(result))?;
             writeln!(
@@ -85,8 +87,10 @@ fn packages_table(packages: &[Package], color: bool) -> Table {
     table
 }
 
-/// Worst first, so the rows that stop a build are the first a reader sees.
-fn findings_table(findings: &[Finding], color: bool) -> Table {
+/// Worst first, so the rows that stop a build are the first a reader sees. A transitive
+/// dependency's place says which direct dependency pulls it in.
+fn findings_table(result: &ScanResult, color: bool) -> Table {
+    let names = PathNames::new(result);
     let mut table = table(
         color,
         &[
@@ -99,14 +103,7 @@ fn findings_table(findings: &[Finding], color: bool) -> Table {
             "Declared at",
         ],
     );
-    let mut sorted: Vec<&Finding> = findings.iter().collect();
-    sorted.sort_by(|a, b| {
-        b.severity
-            .cmp(&a.severity)
-            .then_with(|| a.package.name.cmp(&b.package.name))
-            .then(a.id.cmp(&b.id))
-    });
-    for finding in sorted {
+    for finding in worst_first(&result.findings) {
         let mut severity = finding.severity.as_str().to_string();
         if finding.kev.is_some() {
             severity.push_str(" (KEV)");
@@ -128,7 +125,10 @@ fn findings_table(findings: &[Finding], color: bool) -> Table {
             severity,
             Cell::new(fixed),
             Cell::new(title(finding.summary.as_deref().unwrap_or(""))),
-            Cell::new(finding.package.locations[0].to_string()),
+            Cell::new(match names.via(finding) {
+                Some(via) => format!("{}\n{via}", finding.package.locations[0]),
+                None => finding.package.locations[0].to_string(),
+            }),
         ]);
     }
     table

@@ -34,6 +34,11 @@ pub struct Finding {
     pub modified: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub references: Vec<String>,
+    /// How the package is pulled in when it is not a direct dependency: for each direct dependency
+    /// that leads to it, the shortest chain of purls from that dependency down to the package's
+    /// immediate parent (see [`crate::DependencyGraph`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub dependency_paths: Vec<Vec<String>>,
 }
 
 impl Finding {

@@ -7,6 +7,7 @@ mod ecosystem;
 mod finding;
 mod inventory;
 mod package;
+mod paths;
 mod policy;
 mod purl;
 
@@ -17,5 +18,6 @@ pub use inventory::{
     ScannedFile, Tool,
 };
 pub use package::{Location, Origin, Package, Relationship, Scope};
+pub use paths::DependencyGraph;
 pub use policy::{Action, ExpiredIgnore, Ignored, PolicyOutcome, Verdict, Violation};
 pub use purl::{pep503_name, purl_for};

@@ -52,13 +52,23 @@ pub struct Outputs {
 }
 
 impl Outputs {
-    pub fn of(args: &crate::cli::OutputArgs) -> Outputs {
-        let sbom = matches!(args.format, crate::cli::FormatArg::Cyclonedx);
+    /// The files the scan's reports go to: the first one written is the report, SARIF and SBOM
+    /// formats also name their own variables.
+    pub fn of(reports: &super::output::Reports) -> Outputs {
+        use scangate_report::Format;
+        let file_of = |wanted: &[Format]| {
+            reports
+                .targets()
+                .find(|(format, path)| path.is_some() && wanted.contains(format))
+                .and_then(|(_, path)| path.map(std::path::Path::to_path_buf))
+        };
         Outputs {
-            report: args.output.clone(),
-            sarif: None,
-            sbom: args.output.clone().filter(|_| sbom),
-            report_on_stdout: args.output.is_none(),
+            report: reports
+                .targets()
+                .find_map(|(_, path)| path.map(std::path::Path::to_path_buf)),
+            sarif: file_of(&[Format::Sarif]),
+            sbom: file_of(&[Format::CycloneDx, Format::Spdx]),
+            report_on_stdout: reports.targets().any(|(_, path)| path.is_none()),
         }
     }
 }

@@ -2,7 +2,7 @@
 //! their known vulnerabilities.
 
 use super::{ci, gate, output, vulns};
-use crate::cli::{FormatArg, FsArgs};
+use crate::cli::FsArgs;
 use crate::exit;
 use anyhow::Context as _;
 use scangate_fsview::{DirView, SkipRules};
@@ -11,12 +11,13 @@ use std::process::ExitCode;
 
 pub fn run(args: FsArgs) -> anyhow::Result<ExitCode> {
     let policy = gate::policy(&args.gate, &args.path)?;
+    let reports = output::Reports::new(&args.output)?;
     let skip = SkipRules::new(&args.skip_dirs, &args.skip_files, args.include_installed)
         .context("invalid --skip-dirs or --skip-files glob")?;
     let view = DirView::new(&args.path, args.max_file_size, skip)
         .with_context(|| format!("cannot scan {}", args.path.display()))?;
     let inventory = scangate_catalog::scan(&view, scangate_catalog::registry::all());
-    let sbom_only = matches!(args.output.format, FormatArg::Cyclonedx);
+    let sbom_only = args.output.sbom_only();
     let matched = vulns::find(&args.vulns, &inventory.packages, sbom_only)?;
     let target = ScanTarget {
         kind: "filesystem".to_string(),
@@ -33,9 +34,9 @@ pub fn run(args: FsArgs) -> anyhow::Result<ExitCode> {
         &mut result,
         scangate_policy::today(),
     );
-    output::emit(&result, &args.output)?;
+    reports.emit(&result)?;
     gate::explain(&result, args.gate.fail_on_audit);
-    ci::publish(&args.ci, &result, passed, &ci::Outputs::of(&args.output))?;
+    ci::publish(&args.ci, &result, passed, &ci::Outputs::of(&reports))?;
     Ok(if passed {
         exit::ok()
     } else {

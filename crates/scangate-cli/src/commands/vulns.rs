@@ -3,7 +3,7 @@
 use super::db::{age, timestamp};
 use crate::cli::VulnArgs;
 use anyhow::{Context as _, bail};
-use scangate_types::{DatabaseInfo, Finding, Package};
+use scangate_types::{DatabaseInfo, DependencyGraph, Finding, Package};
 use scangate_vulndb::{Limits, Silent, VulnDb};
 use std::path::Path;
 use std::time::SystemTime;
@@ -47,7 +47,8 @@ pub fn find(
         .with_context(|| format!("cannot open the database {}", path.display()))?;
     let status = db.status()?;
     warn_if_stale(&path, status.built_at, args.db_max_age.into());
-    let findings = scangate_match::find(&db, packages)?;
+    let mut findings = scangate_match::find(&db, packages)?;
+    DependencyGraph::new(packages).attach(&mut findings);
     Ok(Some(Matched {
         database: DatabaseInfo {
             built_at: timestamp(status.built_at),
