@@ -506,3 +506,55 @@ fn gitlab_and_jenkins_get_a_dotenv_file() {
     assert_eq!(code(&out), 0);
     assert!(!dir.path().join("scangate.env").exists());
 }
+
+/// A gated scan writes its verdict into every report of the run, and the exit code follows it.
+#[test]
+fn the_verdict_reaches_every_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = scan(
+        dir.path(),
+        &[
+            "--policy",
+            &repo("examples/policy.yaml"),
+            "--format",
+            "sarif=out.sarif",
+            "--format",
+            "junit=out.xml",
+            "--format",
+            "markdown=out.md",
+            "--format",
+            "json=out.json",
+            "--ci",
+            "none",
+        ],
+        &[],
+    );
+    assert_eq!(code(&out), 1);
+    let read = |name: &str| std::fs::read_to_string(dir.path().join(name)).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&read("out.json")).unwrap();
+    assert_eq!(json["policy"]["verdict"], "DENY");
+    let rules: Vec<&str> = json["policy"]["violations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["rule"].as_str().unwrap())
+        .collect();
+    let sarif: serde_json::Value = serde_json::from_str(&read("out.sarif")).unwrap();
+    assert_eq!(sarif["runs"][0]["properties"]["policy"]["verdict"], "DENY");
+    assert_eq!(
+        sarif["runs"][0]["properties"]["policy"]["violations"]
+            .as_array()
+            .unwrap()
+            .len(),
+        rules.len()
+    );
+    let junit = read("out.xml");
+    assert!(junit.contains("name=\"verdict\" value=\"DENY\""), "{junit}");
+    for rule in &rules {
+        assert!(
+            junit.contains(&format!("name=\"{rule}\"")),
+            "JUnit lacks {rule}"
+        );
+    }
+    assert!(read("out.md").contains("DENY"));
+}
