@@ -66,7 +66,11 @@ fn catalog_file(view: &dyn FileView, catalogers: &[&dyn Cataloger], path: &str) 
                     cataloger: cataloger.name().to_string(),
                     packages: packages.len(),
                 });
-                outcome.packages.extend(packages);
+                // Credentials in a recorded URL must never reach a report.
+                outcome.packages.extend(packages.into_iter().map(|mut p| {
+                    p.origin = p.origin.without_credentials();
+                    p
+                }));
                 outcome.issues.extend(
                     warnings
                         .into_iter()

@@ -234,3 +234,70 @@ fn cyclonedx_carries_the_findings_as_vulnerabilities() {
         );
     }
 }
+
+#[test]
+fn a_gate_never_passes_for_want_of_a_database() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("none.db");
+    let db = [("SCANGATE_DB", missing.to_str().unwrap())];
+    let sbom_with_gate = run(
+        &[
+            "fs",
+            &repo("examples/demo-app"),
+            "-f",
+            "cyclonedx",
+            "--max-critical",
+            "0",
+            "-q",
+        ],
+        &db,
+    );
+    assert_eq!(sbom_with_gate.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&sbom_with_gate.stderr).contains("no vulnerability database"));
+    let packages_only = run(
+        &[
+            "fs",
+            &repo("examples/demo-app"),
+            "--packages-only",
+            "--max-high",
+            "0",
+            "-q",
+        ],
+        &[],
+    );
+    assert_eq!(packages_only.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8(packages_only.stderr).unwrap(),
+        "scangate: error: --packages-only skips matching, but the policy or a --max-* flag judges findings\n"
+    );
+}
+
+#[test]
+fn credentials_in_lockfile_urls_never_reach_a_report() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("requirements.txt"),
+        "mylib @ git+https://oauth2:glpat-SECRET123@git.example.invalid/team/mylib.git@v1.2.0\n",
+    )
+    .unwrap();
+    for format in ["json", "cyclonedx", "spdx", "table"] {
+        let out = run(
+            &[
+                "fs",
+                dir.path().to_str().unwrap(),
+                "--packages-only",
+                "-f",
+                format,
+                "-q",
+            ],
+            &[],
+        );
+        assert!(out.status.success(), "{format}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            !text.contains("SECRET123"),
+            "{format} leaks the token:\n{text}"
+        );
+        assert!(!text.contains("oauth2"), "{format} leaks the user");
+    }
+}

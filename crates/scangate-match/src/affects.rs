@@ -102,7 +102,8 @@ fn same_version(listed: &str, installed: &Installed<'_>) -> bool {
 
 /// The schema's evaluation: walk the events in version order (`introduced: "0"` first); an
 /// introduced bound at or below the version opens the range, a fixed bound at or below it or a
-/// last_affected bound below it closes it. A `limit` at or below the version excludes it.
+/// last_affected bound below it closes it. With `limit` events, the version must also be below
+/// at least one of them.
 fn in_range(range: &Range, scheme: Scheme, version: &Version) -> bool {
     let mut events: Vec<(Option<Version>, &Event)> = Vec::with_capacity(range.events.len());
     for event in &range.events {
@@ -122,6 +123,13 @@ fn in_range(range: &Range, scheme: Scheme, version: &Version) -> bool {
         events.push((bound, event));
     }
     events.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut limits = events
+        .iter()
+        .filter_map(|(bound, event)| matches!(event, Event::Limit(_)).then_some(bound.as_ref()?))
+        .peekable();
+    if limits.peek().is_some() && !limits.any(|limit| version < limit) {
+        return false;
+    }
     let mut affected = false;
     for (bound, event) in &events {
         match (event, bound) {
@@ -129,9 +137,30 @@ fn in_range(range: &Range, scheme: Scheme, version: &Version) -> bool {
             (Event::Introduced(_), Some(at)) if version >= at => affected = true,
             (Event::Fixed(_), Some(at)) if version >= at => affected = false,
             (Event::LastAffected(_), Some(at)) if version > at => affected = false,
-            (Event::Limit(_), Some(at)) if version >= at => return false,
             _ => {}
         }
     }
     affected
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(events: &str) -> Affected {
+        let json = format!(
+            r#"{{"package": {{"ecosystem": "npm", "name": "x"}}, "ranges": [{{"type": "SEMVER", "events": {events}}}]}}"#
+        );
+        serde_json::from_str(&json).unwrap()
+    }
+
+    #[test]
+    fn a_version_below_any_limit_stays_in_play() {
+        let affected = entry(r#"[{"introduced": "0"}, {"limit": "1.5.0"}, {"limit": "2.5.0"}]"#);
+        let verdict = |v: &str| evaluate(&affected, &Installed::new(v, Scheme::Npm)).affected;
+        assert!(verdict("1.0.0"));
+        assert!(verdict("2.0.0"));
+        assert!(!verdict("2.5.0"));
+        assert!(!verdict("3.0.0"));
+    }
 }

@@ -4,7 +4,7 @@
 use crate::affects::{Installed, Verdict};
 use crate::severity;
 use scangate_types::{Ecosystem, Epss, Finding, FindingPackage, Kev, Package, Score};
-use scangate_vulndb::{Advisory, VulnDb};
+use scangate_vulndb::{Advisory, Affected, VulnDb};
 use std::collections::BTreeSet;
 
 /// Findings for `package` from the advisories that affect it.
@@ -13,12 +13,13 @@ pub fn assemble(
     package: &Package,
     installed: &Installed<'_>,
     hits: Vec<(&Advisory, Verdict)>,
+    own_entry: &dyn Fn(&Affected) -> bool,
 ) -> Result<Vec<Finding>, scangate_vulndb::Error> {
     group_by_alias(&hits)
         .into_iter()
         .map(|members| {
             let group: Vec<&(&Advisory, Verdict)> = members.iter().map(|&i| &hits[i]).collect();
-            finding(db, package, installed, &group)
+            finding(db, package, installed, &group, own_entry)
         })
         .collect()
 }
@@ -57,6 +58,7 @@ fn finding(
     package: &Package,
     installed: &Installed<'_>,
     group: &[&(&Advisory, Verdict)],
+    own_entry: &dyn Fn(&Affected) -> bool,
 ) -> Result<Finding, scangate_vulndb::Error> {
     let advisories: Vec<&Advisory> = group.iter().map(|(a, _)| *a).collect();
     let mut ids: BTreeSet<&str> = BTreeSet::new();
@@ -70,7 +72,7 @@ fn finding(
         .copied()
         .filter(|i| i.starts_with("CVE-"))
         .collect();
-    let scores = scores(&advisories);
+    let scores = scores(&advisories, own_entry);
 
     let fixes = nearest_fixes(group, installed);
     let (kev, epss) = enrichment(db, &cves)?;
@@ -180,15 +182,19 @@ fn primary_id(ids: &BTreeSet<&str>, advisories: &[&Advisory]) -> String {
     }
 }
 
-/// Every CVSS vector of the advisories and their affected entries, and their severity labels
-/// (`database_specific.severity`, as GitHub and converted databases write it).
-fn scores(advisories: &[&Advisory]) -> Vec<Score> {
+/// Every CVSS vector of the advisories and of their entries for this package (another package's
+/// entry may rate it differently), and their severity labels (`database_specific.severity`, as
+/// GitHub and converted databases write it).
+fn scores(advisories: &[&Advisory], own_entry: &dyn Fn(&Affected) -> bool) -> Vec<Score> {
     let mut scores: Vec<Score> = Vec::new();
     for advisory in advisories {
-        let stated = advisory
-            .severity
-            .iter()
-            .chain(advisory.affected.iter().flat_map(|a| &a.severity));
+        let stated = advisory.severity.iter().chain(
+            advisory
+                .affected
+                .iter()
+                .filter(|a| own_entry(a))
+                .flat_map(|a| &a.severity),
+        );
         for s in stated {
             let base_score = severity::base_score(&s.kind, &s.score).map(|(score, _)| score);
             let kind = if base_score.is_some() || s.kind.starts_with("CVSS") {

@@ -35,17 +35,25 @@ pub fn find(db: &VulnDb, packages: &[Package]) -> Result<Vec<Finding>, scangate_
     let mut findings: Vec<Finding> = per_name.into_iter().flatten().collect();
     findings.sort_by(|a, b| {
         (
-            &a.package.locations[0],
+            a.package.locations.first(),
             std::cmp::Reverse(a.severity),
             &a.id,
         )
             .cmp(&(
-                &b.package.locations[0],
+                b.package.locations.first(),
                 std::cmp::Reverse(b.severity),
                 &b.id,
             ))
     });
     Ok(findings)
+}
+
+/// Whether an `affected` entry is about the package `name` (normalised) of `ecosystem`.
+fn names(entry: &scangate_vulndb::Affected, ecosystem: &str, name: &str) -> bool {
+    entry
+        .package
+        .as_ref()
+        .is_some_and(|p| p.ecosystem == ecosystem && normalize_name(ecosystem, &p.name) == name)
 }
 
 fn findings_for_name(
@@ -71,11 +79,10 @@ fn findings_for_name(
             .iter()
             .filter_map(|advisory| {
                 let mut verdict = Verdict::default();
-                let entries = advisory.affected.iter().filter(|entry| {
-                    entry.package.as_ref().is_some_and(|p| {
-                        p.ecosystem == ecosystem && normalize_name(ecosystem, &p.name) == name
-                    })
-                });
+                let entries = advisory
+                    .affected
+                    .iter()
+                    .filter(|entry| names(entry, ecosystem, name));
                 for entry in entries {
                     let entry_verdict = evaluate(entry, &installed);
                     if entry_verdict.affected {
@@ -86,7 +93,10 @@ fn findings_for_name(
                 verdict.affected.then_some((advisory, verdict))
             })
             .collect();
-        findings.extend(finding::assemble(db, package, &installed, hits)?);
+        let own_entry = |entry: &scangate_vulndb::Affected| names(entry, ecosystem, name);
+        findings.extend(finding::assemble(
+            db, package, &installed, hits, &own_entry,
+        )?);
     }
     Ok(findings)
 }

@@ -57,6 +57,13 @@ pub enum Check {
     },
 }
 
+impl Check {
+    /// Whether the rule judges findings, and so needs the advisory database.
+    pub fn needs_findings(&self) -> bool {
+        !matches!(self, Check::Licences(_) | Check::UnknownLicences)
+    }
+}
+
 /// Today's date in UTC: the day ignore expiry and vulnerability age are judged on.
 pub fn today() -> Date {
     jiff::Timestamp::now()

@@ -44,10 +44,12 @@ pub struct Finding {
 impl Finding {
     /// A key stable across runs: the same vulnerability in the same package at the same file.
     pub fn key(&self) -> String {
-        format!(
-            "{}@{}#{}",
-            self.id, self.package.purl, self.package.locations[0].path
-        )
+        let path = self
+            .package
+            .locations
+            .first()
+            .map_or("", |l| l.path.as_str());
+        format!("{}@{}#{path}", self.id, self.package.purl)
     }
 }
 

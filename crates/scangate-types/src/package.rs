@@ -160,6 +160,38 @@ impl Scope {
     }
 }
 
+impl Origin {
+    /// The origin without credentials: lockfiles may record `https://user:token@host/...`, and
+    /// reports are CI artifacts. A bare `git@` user (SSH) is kept: it is not a secret.
+    pub fn without_credentials(self) -> Origin {
+        match self {
+            Origin::Git { url, rev } => Origin::Git {
+                url: strip_userinfo(url),
+                rev,
+            },
+            Origin::Url { url } => Origin::Url {
+                url: strip_userinfo(url),
+            },
+            other => other,
+        }
+    }
+}
+
+fn strip_userinfo(url: String) -> String {
+    let Some(scheme_end) = url.find("://").map(|i| i + 3) else {
+        return url;
+    };
+    let authority_end = url[scheme_end..]
+        .find(['/', '?', '#'])
+        .map_or(url.len(), |i| scheme_end + i);
+    match url[scheme_end..authority_end].rfind('@') {
+        Some(at) if &url[scheme_end..scheme_end + at] != "git" => {
+            format!("{}{}", &url[..scheme_end], &url[scheme_end + at + 1..])
+        }
+        _ => url,
+    }
+}
+
 /// Where the package's code comes from.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
@@ -176,4 +208,58 @@ pub enum Origin {
     Path { path: String },
     /// A direct archive URL.
     Url { url: String },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Origin;
+
+    #[test]
+    fn credentials_never_leave_a_lockfile() {
+        let git = |url: &str| {
+            Origin::Git {
+                url: url.into(),
+                rev: None,
+            }
+            .without_credentials()
+        };
+        assert_eq!(
+            git("https://oauth2:glpat-SECRET@gitlab.example.invalid/a/b.git"),
+            Origin::Git {
+                url: "https://gitlab.example.invalid/a/b.git".into(),
+                rev: None
+            }
+        );
+        assert_eq!(
+            git("https://TOKEN@host.invalid/a"),
+            Origin::Git {
+                url: "https://host.invalid/a".into(),
+                rev: None
+            }
+        );
+        assert_eq!(
+            git("ssh://git@host.invalid/a.git"),
+            Origin::Git {
+                url: "ssh://git@host.invalid/a.git".into(),
+                rev: None
+            }
+        );
+        assert_eq!(
+            git("git@host.invalid:a/b.git"),
+            Origin::Git {
+                url: "git@host.invalid:a/b.git".into(),
+                rev: None
+            }
+        );
+        let url = Origin::Url {
+            url: "https://u:p@files.invalid/x.tgz?sig=1".into(),
+        }
+        .without_credentials();
+        assert_eq!(
+            url,
+            Origin::Url {
+                url: "https://files.invalid/x.tgz?sig=1".into()
+            }
+        );
+    }
 }

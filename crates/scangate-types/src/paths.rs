@@ -80,8 +80,9 @@ impl<'a> DependencyGraph<'a> {
     /// Fills each finding's `dependency_paths`.
     pub fn attach(&self, findings: &mut [Finding]) {
         for finding in findings {
-            finding.dependency_paths =
-                self.paths_to(&finding.package.locations[0].path, &finding.package.purl);
+            if let Some(at) = finding.package.locations.first() {
+                finding.dependency_paths = self.paths_to(&at.path, &finding.package.purl);
+            }
         }
     }
 

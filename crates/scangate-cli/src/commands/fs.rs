@@ -4,7 +4,7 @@
 use super::{ci, gate, output, vulns};
 use crate::cli::FsArgs;
 use crate::exit;
-use anyhow::Context as _;
+use anyhow::{Context as _, bail};
 use scangate_fsview::{DirView, SkipRules};
 use scangate_types::{ScanResult, ScanTarget};
 use std::process::ExitCode;
@@ -17,7 +17,14 @@ pub fn run(args: FsArgs) -> anyhow::Result<ExitCode> {
     let view = DirView::new(&args.path, args.max_file_size, skip)
         .with_context(|| format!("cannot scan {}", args.path.display()))?;
     let inventory = scangate_catalog::scan(&view, scangate_catalog::registry::all());
-    let sbom_only = args.output.sbom_only();
+    // A gate that judges findings must never pass for want of a database.
+    let judges_findings = policy
+        .as_ref()
+        .is_some_and(|p| p.rules.iter().any(|r| r.check.needs_findings()));
+    if judges_findings && args.vulns.packages_only {
+        bail!("--packages-only skips matching, but the policy or a --max-* flag judges findings");
+    }
+    let sbom_only = args.output.sbom_only() && !judges_findings;
     let matched = vulns::find(&args.vulns, &inventory.packages, sbom_only)?;
     let target = ScanTarget {
         kind: "filesystem".to_string(),

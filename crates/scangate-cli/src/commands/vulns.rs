@@ -30,8 +30,15 @@ pub fn find(
     let db_path = if path.is_dir() {
         scratch = tempfile::tempdir().context("cannot create a temporary folder")?;
         let built = scratch.path().join("scangate.db");
-        scangate_vulndb::build(&path, &built, &Limits::default(), &Silent)
+        let report = scangate_vulndb::build(&path, &built, &Limits::default(), &Silent)
             .with_context(|| format!("cannot build a database from {}", path.display()))?;
+        // A record that could not be read matches nothing: say so rather than under-report.
+        for problem in &report.problems {
+            eprintln!(
+                "scangate: warning: {}: record left out: {problem}",
+                path.display()
+            );
+        }
         built
     } else if path.exists() {
         path.clone()
