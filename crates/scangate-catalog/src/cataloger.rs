@@ -34,6 +34,28 @@ impl SourceFile<'_> {
     }
 }
 
+/// UTF-8 bytes for a text that starts with a UTF-16 byte-order mark (Windows PowerShell's
+/// `pip freeze > requirements.txt` writes UTF-16LE; pip reads it). Anything else is returned as is.
+pub(crate) fn from_utf16(bytes: Vec<u8>) -> Vec<u8> {
+    let units = |to_u16: fn([u8; 2]) -> u16| -> Option<Vec<u8>> {
+        let body = &bytes[2..];
+        if !body.len().is_multiple_of(2) {
+            return None;
+        }
+        let units = body.chunks_exact(2).map(|pair| to_u16([pair[0], pair[1]]));
+        char::decode_utf16(units)
+            .collect::<Result<String, _>>()
+            .ok()
+            .map(String::into_bytes)
+    };
+    let converted = match bytes.get(..2) {
+        Some([0xFF, 0xFE]) => units(u16::from_le_bytes),
+        Some([0xFE, 0xFF]) => units(u16::from_be_bytes),
+        _ => None,
+    };
+    converted.unwrap_or(bytes)
+}
+
 pub(crate) fn decode(bytes: &[u8]) -> Result<&str, CatalogError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     std::str::from_utf8(bytes).map_err(|err| {
@@ -55,7 +77,7 @@ impl Context<'_> {
             .view
             .read(path)
             .map_err(|err: ViewError| CatalogError::new(format!("{path}: {err}")))?;
-        decode(&bytes)
+        decode(&from_utf16(bytes))
             .map(str::to_owned)
             .map_err(|err| CatalogError {
                 message: format!("{path}: {}", err.message),
@@ -118,5 +140,28 @@ impl CatalogError {
             line: Some(line),
             message: message.into(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf16_with_a_byte_order_mark_becomes_utf8() {
+        let text = "requests==2.25.0\r\n";
+        let le: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        let be: Vec<u8> = [0xFE, 0xFF]
+            .into_iter()
+            .chain(text.encode_utf16().flat_map(u16::to_be_bytes))
+            .collect();
+        assert_eq!(from_utf16(le), text.as_bytes());
+        assert_eq!(from_utf16(be), text.as_bytes());
+        // Odd length or a lone surrogate: left alone, so decoding reports the file.
+        assert_eq!(from_utf16(vec![0xFF, 0xFE, 0x41]), [0xFF, 0xFE, 0x41]);
+        assert_eq!(from_utf16(b"plain".to_vec()), b"plain");
     }
 }

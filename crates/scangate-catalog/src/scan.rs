@@ -45,7 +45,7 @@ fn catalog_file(view: &dyn FileView, catalogers: &[&dyn Cataloger], path: &str) 
         message,
     };
     let bytes = match view.read(path) {
-        Ok(bytes) => bytes,
+        Ok(bytes) => crate::cataloger::from_utf16(bytes),
         Err(err) => {
             outcome
                 .issues

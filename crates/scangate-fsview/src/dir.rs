@@ -91,17 +91,20 @@ impl FileView for DirView {
                 if is_dir && filter_skip.skips_dir(&rel) {
                     return false;
                 }
-                if entry.path_is_symlink() {
-                    let inside = fs::canonicalize(entry.path())
-                        .is_ok_and(|real| real.starts_with(&filter_root));
-                    if !inside && is_dir {
+                // A linked folder inside the root is walked under its real path already:
+                // following links too would walk it again per link (exponentially, for links
+                // to links). A link out of the root is worth a word; the walker reports loops.
+                if is_dir && entry.path_is_symlink() {
+                    let outside = fs::canonicalize(entry.path())
+                        .is_ok_and(|real| !real.starts_with(&filter_root));
+                    if outside {
                         push(
                             &filter_issues,
                             rel,
                             "symbolic link leads outside the scan root; not followed",
                         );
-                        return false;
                     }
+                    return false;
                 }
                 true
             })
@@ -296,6 +299,27 @@ mod tests {
             v.read("../x"),
             Err(ViewError::NotFound | ViewError::OutsideRoot)
         ));
+    }
+
+    #[test]
+    fn links_fanning_out_inside_the_root_are_walked_once() {
+        let dir = tempfile::tempdir().unwrap();
+        for i in 0..12 {
+            fs::create_dir(dir.path().join(format!("d{i}"))).unwrap();
+        }
+        for i in 0..11 {
+            for name in ["a", "b"] {
+                symlink(
+                    format!("../d{}", i + 1),
+                    dir.path().join(format!("d{i}/{name}")),
+                )
+                .unwrap();
+            }
+        }
+        fs::write(dir.path().join("d11/Cargo.lock"), "x").unwrap();
+        let walk = view(dir.path()).files(&|p| p.ends_with("Cargo.lock"));
+        assert_eq!(walk.files, ["d11/Cargo.lock"]);
+        assert!(walk.issues.is_empty(), "{:?}", walk.issues);
     }
 
     #[test]

@@ -106,6 +106,10 @@ struct Dependency {
     line: u32,
 }
 
+/// The deepest element path the pom model reads (`project/dependencyManagement/dependencies/
+/// dependency/version`); deeper elements are only walked past, so hostile nesting stays cheap.
+const DEEPEST_READ: usize = 5;
+
 impl Pom {
     /// The start of an element at `path` (element names from the root).
     fn open(&mut self, path: &[&str], line: u32) {
@@ -263,18 +267,24 @@ fn parse(text: &str) -> Result<Pom, CatalogError> {
             Event::Start(tag) => {
                 seen_root = true;
                 enter(&mut open, &tag, line)?;
-                pom.open(&names(&open), line);
+                if open.len() <= DEEPEST_READ {
+                    pom.open(&names(&open), line);
+                }
                 value.clear();
             }
             Event::Empty(tag) => {
                 seen_root = true;
                 enter(&mut open, &tag, line)?;
-                pom.open(&names(&open), line);
-                pom.close(&names(&open), "");
+                if open.len() <= DEEPEST_READ {
+                    pom.open(&names(&open), line);
+                    pom.close(&names(&open), "");
+                }
                 open.pop();
             }
             Event::End(_) => {
-                pom.close(&names(&open), value.trim());
+                if open.len() <= DEEPEST_READ {
+                    pom.close(&names(&open), value.trim());
+                }
                 open.pop();
                 value.clear();
             }
