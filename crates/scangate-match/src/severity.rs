@@ -16,15 +16,7 @@ pub fn base_score(kind: &str, vector: &str) -> Option<(f64, Severity)> {
         "CVSS_V4" => v4::Vector::from_str(vector).ok()?.score().value(),
         _ => return None,
     };
-    Some((score, band(kind, score)))
-}
-
-/// CVSS v2 has no CRITICAL band (7.0 and up is HIGH); v3 and v4 share theirs.
-fn band(kind: &str, score: f64) -> Severity {
-    match Severity::from_score(score) {
-        Severity::Critical if kind == "CVSS_V2" => Severity::High,
-        band => band,
-    }
+    Some((score, Severity::from_cvss(kind, score)))
 }
 
 /// The severity of a finding: the highest band any CVSS score gives (a gate errs on the side of
@@ -32,7 +24,10 @@ fn band(kind: &str, score: f64) -> Severity {
 pub fn overall(scores: &[Score]) -> Severity {
     let from_vectors = scores
         .iter()
-        .filter_map(|s| s.base_score.map(|value| band(&s.kind, value)))
+        .filter_map(|s| {
+            s.base_score
+                .map(|value| Severity::from_cvss(&s.kind, value))
+        })
         .max();
     from_vectors
         .or_else(|| {

@@ -377,8 +377,7 @@ fn rating(score: &scangate_types::Score) -> Rating {
         _ => "other",
     };
     let severity = match score.base_score {
-        Some(value) if method == "CVSSv2" && value >= 7.0 => Severity::High,
-        Some(value) => Severity::from_score(value),
+        Some(value) => Severity::from_cvss(&score.kind, value),
         None => Severity::from_label(&score.value).unwrap_or(Severity::Unknown),
     };
     Rating {

@@ -85,6 +85,15 @@ impl Severity {
         }
     }
 
+    /// The band of a CVSS base score of `kind` (`CVSS_V2`, `CVSS_V3`, `CVSS_V4`): CVSS v2 has no
+    /// CRITICAL band (7.0 and up is HIGH); v3 and v4 share theirs.
+    pub fn from_cvss(kind: &str, score: f64) -> Severity {
+        match Severity::from_score(score) {
+            Severity::Critical if kind == "CVSS_V2" => Severity::High,
+            band => band,
+        }
+    }
+
     /// An advisory's own label (`HIGH`, `moderate`, `Important`, ...).
     pub fn from_label(label: &str) -> Option<Severity> {
         match label.trim().to_ascii_lowercase().as_str() {

@@ -196,6 +196,23 @@ impl VulnDb {
     }
 
     /// When the database was built and checked, what it holds and where that came from.
+    /// When the data was built and how many advisories it holds: what a scan reports, without
+    /// the whole-table counts of [`VulnDb::status`].
+    pub fn summary(&self) -> Result<(SystemTime, u64), Error> {
+        let conn = self.conn();
+        (|| {
+            let built_at: String =
+                conn.query_row("SELECT value FROM meta WHERE key = 'built_at'", [], |row| {
+                    row.get(0)
+                })?;
+            let advisories = conn.query_row("SELECT count(*) FROM advisories", [], |row| {
+                row.get::<_, u64>(0)
+            })?;
+            Ok((from_unix(built_at.parse().unwrap_or(0)), advisories))
+        })()
+        .map_err(Error::sqlite(&self.path))
+    }
+
     pub fn status(&self) -> Result<Status, Error> {
         let conn = self.conn();
         let meta_time = |key: &str| -> rusqlite::Result<SystemTime> {

@@ -52,14 +52,14 @@ pub fn find(
     };
     let db = VulnDb::open(&db_path)
         .with_context(|| format!("cannot open the database {}", path.display()))?;
-    let status = db.status()?;
-    warn_if_stale(&path, status.built_at, args.db_max_age.into());
+    let (built_at, advisories) = db.summary()?;
+    warn_if_stale(&path, built_at, args.db_max_age.into());
     let mut findings = scangate_match::find(&db, packages)?;
     DependencyGraph::new(packages).attach(&mut findings);
     Ok(Some(Matched {
         database: DatabaseInfo {
-            built_at: timestamp(status.built_at),
-            advisories: status.advisories,
+            built_at: timestamp(built_at),
+            advisories,
         },
         findings,
     }))
