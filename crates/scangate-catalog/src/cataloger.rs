@@ -9,6 +9,12 @@ pub trait Cataloger: Sync {
     /// Whether the file at `path` (relative, `/`-separated) is one this cataloger reads.
     fn matches(&self, path: &str) -> bool;
 
+    /// Whether this cataloger also reads every executable file, whatever its name (binaries
+    /// with embedded dependency lists). It finds no packages in executables that are not its own.
+    fn reads_executables(&self) -> bool {
+        false
+    }
+
     /// The packages `file` declares. Other files (parents, includes, siblings) are read through
     /// `ctx`, never from the disk directly.
     fn catalog(&self, file: &SourceFile<'_>, ctx: &Context<'_>)

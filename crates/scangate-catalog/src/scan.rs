@@ -1,18 +1,31 @@
 use crate::{CatalogError, Cataloger, Catalogued, Context, SourceFile, merge};
 use rayon::prelude::*;
-use scangate_fsview::FileView;
+use scangate_fsview::{FileView, Select};
 use scangate_types::{FileIssue, Inventory, IssueLevel, Package, ScannedFile};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 /// Runs `catalogers` over every file of `view` they match, in parallel, and merges what they
 /// find. A file that cannot be read or parsed becomes an issue; the rest of the scan goes on.
 pub fn scan(view: &dyn FileView, catalogers: &[&dyn Cataloger]) -> Inventory {
-    let walk = view.files(&|path| catalogers.iter().any(|c| c.matches(path)));
-    let per_file: Vec<FileOutcome> = walk
-        .files
-        .par_iter()
-        .map(|path| catalog_file(view, catalogers, path))
+    let walk = view.walk(&Select {
+        path: &|path| catalogers.iter().any(|c| c.matches(path)),
+        executables: catalogers.iter().any(|c| c.reads_executables()),
+    });
+    let by_path = walk.files.par_iter().map(|path| {
+        let wanted: Vec<_> = catalogers.iter().filter(|c| c.matches(path)).collect();
+        catalog_file(view, &wanted, path)
+    });
+    let binary: Vec<_> = catalogers
+        .iter()
+        .filter(|c| c.reads_executables())
         .collect();
+    let executables = walk
+        .executables
+        .par_iter()
+        .map(|path| catalog_file(view, &binary, path))
+        // Most executables carry no dependency list: not worth a line in the report.
+        .filter(|outcome| !outcome.packages.is_empty() || !outcome.issues.is_empty());
+    let per_file: Vec<FileOutcome> = by_path.chain(executables).collect();
 
     let mut inventory = Inventory {
         issues: walk.issues,
@@ -36,7 +49,7 @@ struct FileOutcome {
     issues: Vec<FileIssue>,
 }
 
-fn catalog_file(view: &dyn FileView, catalogers: &[&dyn Cataloger], path: &str) -> FileOutcome {
+fn catalog_file(view: &dyn FileView, catalogers: &[&&dyn Cataloger], path: &str) -> FileOutcome {
     let mut outcome = FileOutcome::default();
     let issue = |level, line, message: String| FileIssue {
         path: path.to_string(),
@@ -58,8 +71,8 @@ fn catalog_file(view: &dyn FileView, catalogers: &[&dyn Cataloger], path: &str) 
         bytes: &bytes,
     };
     let ctx = Context { view };
-    for cataloger in catalogers.iter().filter(|c| c.matches(path)) {
-        match run_guarded(*cataloger, &file, &ctx) {
+    for cataloger in catalogers {
+        match run_guarded(**cataloger, &file, &ctx) {
             Ok(Catalogued { packages, warnings }) => {
                 outcome.files.push(ScannedFile {
                     path: path.to_string(),

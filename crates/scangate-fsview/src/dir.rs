@@ -1,4 +1,4 @@
-use crate::{FileView, SkipRules, ViewError, Walk};
+use crate::{FileView, Select, SkipRules, ViewError, Walk};
 use ignore::{WalkBuilder, WalkState};
 use scangate_types::{FileIssue, IssueLevel};
 use std::collections::BTreeMap;
@@ -51,6 +51,20 @@ impl DirView {
         Some(parts.join("/"))
     }
 
+    /// One path per real file: the one that needs no link (it sorts first when equal length).
+    fn one_path_each(&self, found: BTreeMap<PathBuf, Vec<String>>) -> Vec<String> {
+        let mut files: Vec<String> = found
+            .into_iter()
+            .filter_map(|(real, mut rels)| {
+                let direct = self.relative(&real);
+                rels.sort_by_key(|rel| (Some(rel) != direct.as_ref(), rel.len(), rel.clone()));
+                rels.into_iter().next()
+            })
+            .collect();
+        files.sort();
+        files
+    }
+
     /// The real location of `rel`, refused when it lies outside the root.
     fn resolve(&self, rel: &str) -> Result<PathBuf, ViewError> {
         let joined = self.root.join(rel);
@@ -67,10 +81,12 @@ impl DirView {
 }
 
 impl FileView for DirView {
-    fn files(&self, wanted: &(dyn Fn(&str) -> bool + Sync)) -> Walk {
+    fn walk(&self, select: &Select<'_>) -> Walk {
+        let wanted = select.path;
         let issues = Arc::new(Mutex::new(Vec::new()));
         // Real path -> the relative paths that reach it.
         let found: Mutex<BTreeMap<PathBuf, Vec<String>>> = Mutex::new(BTreeMap::new());
+        let executables: Mutex<BTreeMap<PathBuf, Vec<String>>> = Mutex::new(BTreeMap::new());
 
         let filter_root = self.root.clone();
         let filter_skip = self.skip.clone();
@@ -118,10 +134,16 @@ impl FileView for DirView {
                         let Some(rel) = self.relative(entry.path()) else {
                             return WalkState::Continue;
                         };
-                        if is_file && !self.skip.skips_file(&rel) && wanted(&rel) {
+                        let by_path = is_file && wanted(&rel);
+                        let executable = is_file
+                            && !by_path
+                            && select.executables
+                            && entry.metadata().is_ok_and(|m| is_executable(&m));
+                        if (by_path || executable) && !self.skip.skips_file(&rel) {
+                            let into = if by_path { &found } else { &executables };
                             match fs::canonicalize(entry.path()) {
                                 Ok(real) if real.starts_with(&self.root) => {
-                                    found.lock().unwrap().entry(real).or_default().push(rel);
+                                    into.lock().unwrap().entry(real).or_default().push(rel);
                                 }
                                 Ok(_) => push(
                                     &issues,
@@ -151,23 +173,15 @@ impl FileView for DirView {
             })
         });
 
-        // One path per real file: the one that needs no link (it sorts first when equal length).
-        let mut files: Vec<String> = found
-            .into_inner()
-            .unwrap()
-            .into_iter()
-            .filter_map(|(real, mut rels)| {
-                let direct = self.relative(&real);
-                rels.sort_by_key(|rel| (Some(rel) != direct.as_ref(), rel.len(), rel.clone()));
-                rels.into_iter().next()
-            })
-            .collect();
-        files.sort();
         let mut issues = Arc::try_unwrap(issues)
             .map(|m| m.into_inner().unwrap())
             .unwrap_or_default();
         issues.sort();
-        Walk { files, issues }
+        Walk {
+            files: self.one_path_each(found.into_inner().unwrap()),
+            executables: self.one_path_each(executables.into_inner().unwrap()),
+            issues,
+        }
     }
 
     fn read(&self, path: &str) -> Result<Vec<u8>, ViewError> {
@@ -200,6 +214,18 @@ impl FileView for DirView {
     fn is_file(&self, path: &str) -> bool {
         self.resolve(path).is_ok_and(|real| real.is_file())
     }
+}
+
+#[cfg(unix)]
+fn is_executable(meta: &fs::Metadata) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    meta.permissions().mode() & 0o111 != 0
+}
+
+/// No execute bit to go by: every file is a candidate.
+#[cfg(not(unix))]
+fn is_executable(_: &fs::Metadata) -> bool {
+    true
 }
 
 fn push(issues: &Mutex<Vec<FileIssue>>, path: String, message: &str) {

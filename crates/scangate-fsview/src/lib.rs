@@ -24,13 +24,32 @@ pub const DEFAULT_MAX_FILE_SIZE: u64 = 100 * 1024 * 1024;
 pub struct Walk {
     /// Paths relative to the view's root, `/`-separated, sorted.
     pub files: Vec<String>,
+    /// Executable regular files not selected by path, sorted; only when [`Select::executables`].
+    pub executables: Vec<String>,
     pub issues: Vec<FileIssue>,
+}
+
+/// What a walk selects.
+pub struct Select<'a> {
+    /// Regular files selected by their path.
+    pub path: &'a (dyn Fn(&str) -> bool + Sync),
+    /// Also list executable files: binaries can carry their own dependency lists (Go build
+    /// information, cargo-auditable), wherever they are installed.
+    pub executables: bool,
 }
 
 /// Read access to a tree of files, addressed by `/`-separated paths relative to its root.
 pub trait FileView: Sync {
+    /// The regular files `select` wants, honouring the view's skip rules.
+    fn walk(&self, select: &Select<'_>) -> Walk;
+
     /// Every regular file for which `wanted(path)` holds, honouring the view's skip rules.
-    fn files(&self, wanted: &(dyn Fn(&str) -> bool + Sync)) -> Walk;
+    fn files(&self, wanted: &(dyn Fn(&str) -> bool + Sync)) -> Walk {
+        self.walk(&Select {
+            path: wanted,
+            executables: false,
+        })
+    }
 
     /// The whole content of one file, refused past the view's size limit.
     fn read(&self, path: &str) -> Result<Vec<u8>, ViewError>;

@@ -13,6 +13,7 @@ use rayon::prelude::*;
 use scangate_types::{Finding, Package};
 use scangate_versions::Scheme;
 use scangate_vulndb::{VulnDb, normalize_name};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 pub use affects::{Installed, Verdict, evaluate};
@@ -21,10 +22,11 @@ pub use severity::base_score;
 /// The findings for `packages`, sorted by package location, then by severity (worst first) and id.
 /// Packages without an exact version cannot be matched and are left out.
 pub fn find(db: &VulnDb, packages: &[Package]) -> Result<Vec<Finding>, scangate_vulndb::Error> {
-    let mut by_name: BTreeMap<(&str, String), Vec<&Package>> = BTreeMap::new();
+    let mut by_name: BTreeMap<(Cow<str>, String), Vec<&Package>> = BTreeMap::new();
     for package in packages.iter().filter(|p| p.version.is_some()) {
-        let ecosystem = package.ecosystem.as_str();
-        let name = normalize_name(ecosystem, &package.name).into_owned();
+        let ecosystem = package.osv_ecosystem();
+        let (name, _) = package.advisory_coordinates();
+        let name = normalize_name(&ecosystem, name).into_owned();
         by_name.entry((ecosystem, name)).or_default().push(package);
     }
     let groups: Vec<_> = by_name.into_iter().collect();
@@ -71,7 +73,7 @@ fn findings_for_name(
     };
     let mut findings = Vec::new();
     for package in packages {
-        let Some(version) = package.version.as_deref() else {
+        let Some(version) = package.advisory_coordinates().1 else {
             continue;
         };
         let installed = Installed::new(version, scheme);

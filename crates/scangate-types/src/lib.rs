@@ -17,7 +17,7 @@ pub use inventory::{
     DatabaseInfo, FileIssue, Inventory, IssueLevel, SCHEMA_VERSION, ScanResult, ScanTarget,
     ScannedFile, Tool,
 };
-pub use package::{Location, Origin, Package, Relationship, Scope};
+pub use package::{LayerRef, Location, Origin, Package, Relationship, Scope, SourcePackage};
 pub use paths::DependencyGraph;
 pub use policy::{Action, ExpiredIgnore, Ignored, PolicyOutcome, Verdict, Violation};
 pub use purl::{pep503_name, purl_for};

@@ -26,6 +26,23 @@ pub struct Package {
     /// purls of the packages this one depends on, within the same file.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub depends_on: Vec<String>,
+    /// For an operating-system package: the distribution release its advisories are filed
+    /// under, as OSV spells the suffix (`12` for `Debian:12`, `v3.18` for `Alpine:v3.18`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub release: Option<String>,
+    /// For an operating-system package: the source package it was built from, which is what
+    /// Debian, Ubuntu and Alpine advisories name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<SourcePackage>,
+}
+
+/// The source package an operating-system package was built from.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct SourcePackage {
+    pub name: String,
+    /// Set when it differs from the binary package's version (a binary-only rebuild, `+b1`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
 }
 
 impl Package {
@@ -50,6 +67,37 @@ impl Package {
             licenses: Vec::new(),
             origin: Origin::Registry,
             depends_on: Vec::new(),
+            release: None,
+            source: None,
+        }
+    }
+
+    /// The ecosystem as OSV files this package's advisories: `Debian:12` for an OS package with a
+    /// known release, the bare name otherwise.
+    pub fn osv_ecosystem(&self) -> std::borrow::Cow<'static, str> {
+        match &self.release {
+            Some(release) => format!("{}:{release}", self.ecosystem.as_str()).into(),
+            None => self.ecosystem.as_str().into(),
+        }
+    }
+
+    /// The name and version advisories use for this package: the source package for
+    /// distributions whose advisories are filed by source (Debian, Ubuntu, Alpine and its kin).
+    pub fn advisory_coordinates(&self) -> (&str, Option<&str>) {
+        let by_source = matches!(
+            self.ecosystem,
+            Ecosystem::Debian
+                | Ecosystem::Ubuntu
+                | Ecosystem::Alpine
+                | Ecosystem::Wolfi
+                | Ecosystem::Chainguard
+        );
+        match &self.source {
+            Some(source) if by_source => (
+                &source.name,
+                source.version.as_deref().or(self.version.as_deref()),
+            ),
+            _ => (&self.name, self.version.as_deref()),
         }
     }
 
@@ -99,6 +147,9 @@ pub struct Location {
     pub path: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line: Option<u32>,
+    /// In an image: the layer that brought the package in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub layer: Option<LayerRef>,
 }
 
 impl Location {
@@ -106,8 +157,22 @@ impl Location {
         Location {
             path: path.into(),
             line,
+            layer: None,
         }
     }
+}
+
+/// One layer of an image.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LayerRef {
+    /// 0-based position, the base layer first.
+    pub index: usize,
+    /// The digest of the uncompressed layer (the config's diff id), `sha256:...`.
+    pub diff_id: String,
+    /// The history entry's `created_by`: the Dockerfile instruction that made the layer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<String>,
 }
 
 impl std::fmt::Display for Location {

@@ -42,7 +42,10 @@ fn split_name(ecosystem: Ecosystem, name: &str) -> (Option<String>, String) {
             let (namespace, short) = split_at('/');
             (namespace.map(|n| n.to_lowercase()), short)
         }
-        _ => (None, name.to_string()),
+        _ => (
+            ecosystem.distro_namespace().map(str::to_string),
+            name.to_string(),
+        ),
     }
 }
 
