@@ -4,10 +4,12 @@
 //! Every source resolves a reference to one image for one platform and hands out its blobs by
 //! digest; reading, verifying and merging layers is the same code for all of them.
 
+pub mod cache;
 mod error;
 mod image;
 pub mod sources;
 
+pub use cache::Cache;
 pub use error::ImageError;
 pub use image::{Image, Layer};
 pub use sources::{ImageSource, SourceOptions};
