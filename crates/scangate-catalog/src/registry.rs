@@ -31,3 +31,9 @@ pub fn all() -> &'static [&'static dyn Cataloger] {
         &python::InstalledMetadata,
     ]
 }
+
+/// Catalogers for a root filesystem or an image: everything in [`all`], plus operating-system
+/// package databases and binaries with embedded dependency lists.
+pub fn system() -> Vec<&'static dyn Cataloger> {
+    all().to_vec()
+}

@@ -341,7 +341,6 @@ fn a_scan_that_cannot_run_exits_2() {
         .args([
             "fs",
             missing.to_str().unwrap(),
-            "--packages-only",
             "--max-critical",
             "0",
         ])
