@@ -1,8 +1,8 @@
 //! Every cataloger scangate runs. Adding a format: one file, its fixtures, one line here.
 
 use crate::Cataloger;
-use scangate_fsview::file_name;
 use crate::{dotnet, golang, java, javascript, php, python, ruby, rust};
+use scangate_fsview::file_name;
 
 /// All catalogers that read declarations in a source tree.
 pub fn all() -> &'static [&'static dyn Cataloger] {
