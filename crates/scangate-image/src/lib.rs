@@ -4,8 +4,10 @@
 //! Every source resolves a reference to one image for one platform and hands out its blobs by
 //! digest; reading, verifying and merging layers is the same code for all of them.
 
+pub mod digest;
 mod error;
 mod image;
+pub mod manifest;
 pub mod sources;
 
 pub use error::ImageError;
