@@ -8,6 +8,7 @@ pub mod digest;
 mod error;
 mod image;
 pub mod manifest;
+pub mod reference;
 pub mod sources;
 
 pub use error::ImageError;
