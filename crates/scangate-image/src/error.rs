@@ -1,3 +1,4 @@
+use std::io;
 use std::path::PathBuf;
 
 /// Why an image could not be opened or read. Messages never carry credentials.
@@ -54,4 +55,33 @@ pub enum ImageError {
         #[source]
         source: std::io::Error,
     },
+}
+
+impl ImageError {
+    /// An I/O error while reading `what`. A digest or size check that failed inside a
+    /// [`crate::digest::VerifiedReader`] comes back as the error it wraps.
+    pub fn from_read(what: &str, source: io::Error) -> ImageError {
+        let wraps_image_error = source
+            .get_ref()
+            .is_some_and(|inner| inner.is::<ImageError>());
+        if !wraps_image_error {
+            return ImageError::Read {
+                what: what.to_string(),
+                source,
+            };
+        }
+        let kind = source.kind();
+        let source = match source
+            .into_inner()
+            .map(|inner| inner.downcast::<ImageError>())
+        {
+            Some(Ok(err)) => return *err,
+            Some(Err(other)) => io::Error::new(kind, other),
+            None => io::Error::from(kind),
+        };
+        ImageError::Read {
+            what: what.to_string(),
+            source,
+        }
+    }
 }

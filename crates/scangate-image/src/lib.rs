@@ -5,8 +5,11 @@
 //! digest; reading, verifying and merging layers is the same code for all of them.
 
 pub mod cache;
+pub mod digest;
 mod error;
 mod image;
+pub mod manifest;
+pub mod reference;
 pub mod sources;
 
 pub use cache::Cache;
