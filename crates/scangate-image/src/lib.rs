@@ -6,12 +6,16 @@
 //! Every source resolves a reference to one image for one platform and hands out its blobs by
 //! digest; reading, verifying and merging layers is the same code for all of them.
 
+mod attribution;
 mod error;
 mod image;
 pub mod layers;
 pub mod sources;
+mod view;
 
+pub use attribution::attribute;
 pub use error::ImageError;
 pub use image::{Image, Layer};
 pub use layers::{Interest, LayerIndex, Limits, extract_layer, extract_layer_with};
 pub use sources::{ImageSource, SourceOptions};
+pub use view::ImageView;
