@@ -23,5 +23,9 @@ mod rust;
 pub use cataloger::{CatalogError, Cataloger, Catalogued, Context, Diagnostic, SourceFile};
 pub use scan::scan;
 
+/// Byte strings one of which every executable a binary cataloger can read contains (Go's build
+/// information header, cargo-auditable's section name): an image keeps only such executables.
+pub const EXECUTABLE_MARKERS: &[&[u8]] = &[b"\xff Go buildinf:", b".dep-v0"];
+
 #[cfg(test)]
 pub(crate) mod testing;

@@ -17,8 +17,12 @@ pub struct Cli {
 pub enum Command {
     /// Scan a source tree: every lockfile and manifest in it.
     Fs(Box<FsArgs>),
+    /// Scan a container image, layer by layer, without running it.
+    Image(Box<ImageArgs>),
     /// Scan an unpacked root filesystem: OS packages, installed language packages, binaries.
     Rootfs(Box<RootfsArgs>),
+    /// Inspect or empty the image analysis cache.
+    Cache(crate::commands::cache::CacheCommandArgs),
     /// Build, update or inspect the advisory database.
     Db(crate::commands::db::DbArgs),
 }
@@ -49,6 +53,54 @@ pub struct RootfsArgs {
 
     #[command(flatten)]
     pub walk: WalkArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ImageArgs {
+    /// The image: `docker-archive:FILE`, `oci-archive:FILE`, `oci-dir:DIR`, `registry:NAME`,
+    /// `docker:NAME`, `podman:NAME`, `containerd:NAME`, or a bare NAME tried in each of
+    /// --image-src's sources in turn.
+    pub reference: String,
+
+    #[command(flatten)]
+    pub scan: ScanArgs,
+
+    /// Where a bare image name is looked for, in order.
+    #[arg(
+        long,
+        value_name = "SOURCES",
+        value_delimiter = ',',
+        default_value = "docker,podman,containerd,registry",
+        help_heading = "Image"
+    )]
+    pub image_src: Vec<scangate_image::reference::SourceKind>,
+
+    /// The platform wanted from a multi-platform image: `os/arch[/variant]` [default: this
+    /// machine's].
+    #[arg(long, value_name = "PLATFORM", help_heading = "Image")]
+    pub platform: Option<String>,
+
+    /// A registry that may be reached over plain HTTP (`localhost:5000`). Repeatable.
+    /// Credentials come from $SCANGATE_REGISTRY_USERNAME / $SCANGATE_REGISTRY_PASSWORD or the
+    /// Docker configuration, never from the command line.
+    #[arg(long, value_name = "HOST[:PORT]", help_heading = "Image")]
+    pub insecure_registry: Vec<String>,
+
+    /// The containerd namespace the image is in.
+    #[arg(
+        long,
+        value_name = "NAMESPACE",
+        default_value = "default",
+        help_heading = "Image"
+    )]
+    pub containerd_namespace: String,
+
+    #[command(flatten)]
+    pub cache: crate::commands::cache::CacheArgs,
+
+    /// Files larger than this many bytes are reported and not read.
+    #[arg(long, value_name = "BYTES", default_value_t = scangate_fsview::DEFAULT_MAX_FILE_SIZE)]
+    pub max_file_size: u64,
 }
 
 /// What every scan shares: its reports, matching, gate and CI variables.

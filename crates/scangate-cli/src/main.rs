@@ -11,7 +11,9 @@ fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     let outcome = match cli.command {
         cli::Command::Fs(args) => commands::fs::run(*args),
+        cli::Command::Image(args) => commands::image::run(*args),
         cli::Command::Rootfs(args) => commands::rootfs::run(*args),
+        cli::Command::Cache(args) => commands::cache::run(args),
         cli::Command::Db(args) => commands::db::run(args),
     };
     match outcome {

@@ -6,6 +6,7 @@
 //! Every source resolves a reference to one image for one platform and hands out its blobs by
 //! digest; reading, verifying and merging layers is the same code for all of them.
 
+pub mod analysis;
 mod attribution;
 pub mod cache;
 pub mod digest;

@@ -1,8 +1,11 @@
+pub mod cache;
 pub mod ci;
 pub mod db;
 pub mod fs;
 pub mod gate;
+pub mod image;
 mod output;
+mod progress;
 pub mod rootfs;
 mod scan;
 mod vulns;

@@ -5,6 +5,7 @@ pub mod docker_archive;
 pub mod oci_layout;
 mod tar_members;
 
+use crate::reference::{self, SourceKind};
 use crate::{Image, ImageError};
 use std::io::Read;
 use std::path::PathBuf;
@@ -32,4 +33,50 @@ pub struct SourceOptions {
     pub temp_dir: PathBuf,
     /// The containerd namespace (`--containerd-namespace`, default `default`).
     pub containerd_namespace: Option<String>,
+}
+
+/// Opens `reference`: with a source prefix, in that source; a bare name in each of `order` in
+/// turn, the first that has it. When none has it, the error says what each source answered.
+pub fn open(
+    reference: &str,
+    order: &[SourceKind],
+    options: &SourceOptions,
+) -> Result<Box<dyn ImageSource>, ImageError> {
+    let (kind, rest) = reference::parse(reference);
+    if let Some(kind) = kind {
+        return open_in(kind, rest, options);
+    }
+    let mut answers = Vec::new();
+    for &kind in order {
+        match open_in(kind, rest, options) {
+            Ok(source) => return Ok(source),
+            // Not there, or no such engine here: the next source may have it.
+            Err(err @ (ImageError::NotFound { .. } | ImageError::Unavailable { .. })) => {
+                answers.push(format!("{kind}: {err}"));
+            }
+            Err(err) => return Err(err),
+        }
+    }
+    Err(ImageError::Reference {
+        reference: reference.to_string(),
+        message: format!("found in no source\n  {}", answers.join("\n  ")),
+    })
+}
+
+fn open_in(
+    kind: SourceKind,
+    rest: &str,
+    options: &SourceOptions,
+) -> Result<Box<dyn ImageSource>, ImageError> {
+    match kind {
+        SourceKind::DockerArchive => docker_archive::open(rest, options),
+        SourceKind::OciArchive => oci_layout::open_archive(rest, options),
+        SourceKind::OciDir => oci_layout::open_dir(rest, options),
+        SourceKind::Registry | SourceKind::Docker | SourceKind::Podman | SourceKind::Containerd => {
+            Err(ImageError::Unavailable {
+                source_name: kind.name(),
+                message: "not built in yet".to_string(),
+            })
+        }
+    }
 }

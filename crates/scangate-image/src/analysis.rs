@@ -1,0 +1,102 @@
+//! From an image to an inventory: each layer read once (or taken from the cache), the layers
+//! merged into one view, the view catalogued, and each package attributed to its layer.
+
+use crate::layers::{Interest, LayerIndex, extract_layer};
+use crate::{Cache, ImageError, ImageSource, ImageView, Layer, attribute};
+use rayon::prelude::*;
+use scangate_catalog::Cataloger;
+use scangate_types::{Inventory, LayerRef};
+use std::path::PathBuf;
+
+/// What a scan reports of its layers as it goes.
+pub trait Progress: Sync {
+    /// The layer is about to be read (`cached`: it is not, its analysis is in the cache).
+    fn layer_started(&self, layer: &LayerRef, size: Option<u64>, cached: bool);
+    /// `bytes` more of the layer's blob were read.
+    fn layer_bytes(&self, layer: &LayerRef, bytes: u64);
+    /// The layer was read (not called for a layer found in the cache).
+    fn layer_done(&self, layer: &LayerRef);
+}
+
+/// Reports nothing.
+pub struct Quiet;
+
+impl Progress for Quiet {
+    fn layer_started(&self, _: &LayerRef, _: Option<u64>, _: bool) {}
+    fn layer_bytes(&self, _: &LayerRef, _: u64) {}
+    fn layer_done(&self, _: &LayerRef) {}
+}
+
+/// The image's packages, with the layer that brought each in, and every problem met.
+pub fn analyze(
+    source: &dyn ImageSource,
+    cache: &Cache,
+    catalogers: &[&dyn Cataloger],
+    max_file_size: u64,
+    progress: &dyn Progress,
+) -> Result<Inventory, ImageError> {
+    let image = source.image();
+    let wanted = |path: &str| {
+        scangate_catalog::registry::consulted(path) || catalogers.iter().any(|c| c.matches(path))
+    };
+    let interest = Interest {
+        path: &wanted,
+        executables: catalogers.iter().any(|c| c.reads_executables()),
+        markers: scangate_catalog::EXECUTABLE_MARKERS,
+        max_file_size,
+    };
+    // Layers are independent until merged: read them on every core.
+    let layers: Vec<(LayerRef, PathBuf, LayerIndex)> = image
+        .layers
+        .par_iter()
+        .enumerate()
+        .map(|(index, layer)| {
+            let layer_ref = LayerRef {
+                index,
+                diff_id: layer.diff_id.clone(),
+                created_by: layer.created_by.clone(),
+            };
+            let dir = layer_entry(source, cache, layer, &layer_ref, &interest, progress)?;
+            let index = LayerIndex::load(&dir)?;
+            Ok((layer_ref, dir, index))
+        })
+        .collect::<Result<_, ImageError>>()?;
+    let view = ImageView::new(layers, max_file_size);
+    let mut inventory = scangate_catalog::scan(&view, catalogers);
+    attribute(&mut inventory, &view, catalogers);
+    inventory.issues.extend(view.issues());
+    inventory.issues.sort();
+    Ok(inventory)
+}
+
+/// The cache entry of one layer: found, or made by reading the layer's blob.
+fn layer_entry(
+    source: &dyn ImageSource,
+    cache: &Cache,
+    layer: &Layer,
+    layer_ref: &LayerRef,
+    interest: &Interest<'_>,
+    progress: &dyn Progress,
+) -> Result<PathBuf, ImageError> {
+    if let Some(dir) = cache.layer(&layer.diff_id) {
+        progress.layer_started(layer_ref, layer.size, true);
+        return Ok(dir);
+    }
+    progress.layer_started(layer_ref, layer.size, false);
+    let staged = cache.stage()?;
+    let mut blob = source.blob(&layer.digest)?;
+    let mut reported = 0;
+    extract_layer(
+        &mut blob,
+        layer,
+        interest,
+        staged.path(),
+        &mut |read_so_far| {
+            progress.layer_bytes(layer_ref, read_so_far.saturating_sub(reported));
+            reported = reported.max(read_so_far);
+        },
+    )?;
+    let dir = cache.commit_layer(&layer.diff_id, staged)?;
+    progress.layer_done(layer_ref);
+    Ok(dir)
+}
