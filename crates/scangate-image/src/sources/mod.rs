@@ -1,7 +1,10 @@
 //! Where images come from. Each source resolves a reference to one [`Image`] and hands out
 //! blobs by digest; callers verify what they read against the digest.
 
+pub mod docker_archive;
+pub mod oci_layout;
 pub mod registry;
+mod tar_members;
 
 use crate::{Image, ImageError};
 use std::io::Read;

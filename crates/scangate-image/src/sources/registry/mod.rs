@@ -6,7 +6,7 @@ mod challenge;
 mod client;
 mod credentials;
 
-use crate::digest::{Digest, MAX_JSON_BLOB, VerifiedReader, read_verified};
+use crate::digest::{Digest, MAX_JSON_BLOB, VerifiedReader, read_limited, read_verified};
 use crate::manifest::{self, ACCEPTED_MANIFEST_TYPES, Document, Manifest, Platform};
 use crate::reference::ImageName;
 use crate::{Image, ImageError, ImageSource, SourceOptions};
@@ -153,19 +153,7 @@ fn fetch_manifest(
     let media_type =
         header("content-type").map(|v| v.split(';').next().unwrap_or_default().trim().to_string());
     let stated = header("docker-content-digest");
-    let mut bytes = Vec::new();
-    response
-        .into_body()
-        .into_reader()
-        .take(MAX_JSON_BLOB + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|source| ImageError::from_read(&what, source))?;
-    if bytes.len() as u64 > MAX_JSON_BLOB {
-        return Err(ImageError::Format {
-            what,
-            message: format!("larger than {MAX_JSON_BLOB} bytes"),
-        });
-    }
+    let bytes = read_limited(response.into_body().into_reader(), &what, MAX_JSON_BLOB)?;
     let digest = match (target, stated) {
         (Target::Digest(digest), _) => digest.clone(),
         (Target::Tag(_), Some(stated)) => Digest::parse(&stated)?,
