@@ -3,6 +3,7 @@
 
 pub mod docker_archive;
 pub mod oci_layout;
+pub mod registry;
 mod tar_members;
 
 use crate::reference::{self, SourceKind};
@@ -72,7 +73,11 @@ fn open_in(
         SourceKind::DockerArchive => docker_archive::open(rest, options),
         SourceKind::OciArchive => oci_layout::open_archive(rest, options),
         SourceKind::OciDir => oci_layout::open_dir(rest, options),
-        SourceKind::Registry | SourceKind::Docker | SourceKind::Podman | SourceKind::Containerd => {
+        SourceKind::Registry => {
+            let name = reference::ImageName::parse(rest)?;
+            Ok(Box::new(registry::RegistrySource::open(&name, options)?))
+        }
+        SourceKind::Docker | SourceKind::Podman | SourceKind::Containerd => {
             Err(ImageError::Unavailable {
                 source_name: kind.name(),
                 message: "not built in yet".to_string(),
