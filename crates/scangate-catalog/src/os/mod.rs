@@ -1,8 +1,7 @@
 //! Operating-system packages: the distribution of a root filesystem and its package databases.
 
-// The package-database catalogers (dpkg, apk, rpm) are its users; they land next.
-#[allow(dead_code)]
-mod release;
+mod deb822;
+mod dpkg;
+pub(crate) mod release;
 
-#[allow(unused_imports)]
-pub(crate) use release::Distro;
+pub use dpkg::DpkgStatus;

@@ -44,6 +44,8 @@ const RELEASE_FILES: [&str; 3] = [
 impl Distro {
     /// The distribution of the scanned root, from etc/os-release, usr/lib/os-release and, where
     /// those are missing, etc/alpine-release, etc/debian_version or etc/redhat-release.
+    // The rpm cataloger's entry point (on its own branch until merged).
+    #[allow(dead_code)]
     pub(crate) fn detect(ctx: &Context<'_>) -> Option<Distro> {
         Distro::detect_in(ctx, "")
     }
