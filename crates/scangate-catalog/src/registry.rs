@@ -34,5 +34,5 @@ pub fn all() -> &'static [&'static dyn Cataloger] {
 
 /// The catalogers of operating-system package databases, for root filesystems and images.
 pub fn os() -> &'static [&'static dyn Cataloger] {
-    &[&os::DpkgStatus]
+    &[&os::DpkgStatus, &os::ApkInstalled]
 }
