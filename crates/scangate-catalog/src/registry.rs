@@ -1,7 +1,7 @@
 //! Every cataloger scangate runs. Adding a format: one file, its fixtures, one line here.
 
 use crate::Cataloger;
-use crate::{dotnet, golang, java, javascript, php, python, ruby, rust};
+use crate::{dotnet, golang, java, javascript, os, php, python, ruby, rust};
 use scangate_fsview::file_name;
 
 /// All catalogers that read declarations in a source tree.
@@ -36,7 +36,7 @@ pub fn all() -> &'static [&'static dyn Cataloger] {
 /// Catalogers for a root filesystem or an image: everything in [`all`], plus operating-system
 /// package databases and binaries with embedded dependency lists.
 pub fn system() -> Vec<&'static dyn Cataloger> {
-    all().to_vec()
+    [all(), os()].concat()
 }
 
 /// Files a cataloger may read while cataloguing another one (a distribution's release file, a
@@ -64,8 +64,16 @@ pub fn consulted(path: &str) -> bool {
         "settings.gradle.kts",
     ];
     let name = file_name(path);
+    // Debian's machine-readable copyright files give dpkg packages their licences.
+    let copyright = path.starts_with("usr/share/doc/") && name == "copyright";
     RELEASE_FILES.contains(&path)
+        || copyright
         || SIBLINGS.contains(&name)
         || name.ends_with(".props")
         || name.ends_with(".targets")
+}
+
+/// The catalogers of operating-system package databases, for root filesystems and images.
+pub fn os() -> &'static [&'static dyn Cataloger] {
+    &[&os::DpkgStatus, &os::ApkInstalled]
 }

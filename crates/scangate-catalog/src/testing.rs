@@ -16,6 +16,14 @@ pub fn scan_fixture(rel: &str) -> Inventory {
     scan_fixture_with(rel, SkipRules::default())
 }
 
+/// Scans `fixtures/<rel>` with the operating-system catalogers, as `scangate rootfs` would.
+pub fn scan_os_fixture(rel: &str) -> Inventory {
+    let skip = SkipRules::new(&[], &[], true).expect("no globs");
+    let view = DirView::new(&fixture(rel), scangate_fsview::DEFAULT_MAX_FILE_SIZE, skip)
+        .unwrap_or_else(|err| panic!("fixture {rel}: {err}"));
+    crate::scan(&view, crate::registry::os())
+}
+
 /// [`scan_fixture`] with other skip rules (`--include-installed`, `--skip-dir`, ...).
 pub fn scan_fixture_with(rel: &str, skip: SkipRules) -> Inventory {
     let view = DirView::new(&fixture(rel), scangate_fsview::DEFAULT_MAX_FILE_SIZE, skip)
