@@ -15,6 +15,7 @@ mod dotnet;
 mod golang;
 mod java;
 mod javascript;
+mod os;
 mod php;
 mod python;
 mod ruby;

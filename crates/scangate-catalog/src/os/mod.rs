@@ -1,0 +1,3 @@
+//! Operating-system packages: the distribution of a root filesystem and its package databases.
+
+mod rpm;
