@@ -1,7 +1,7 @@
 //! Every cataloger scangate runs. Adding a format: one file, its fixtures, one line here.
 
 use crate::Cataloger;
-use crate::{dotnet, golang, java, javascript, php, python, ruby, rust};
+use crate::{dotnet, golang, java, javascript, os, php, python, ruby, rust};
 
 /// All catalogers that read declarations in a source tree.
 pub fn all() -> &'static [&'static dyn Cataloger] {
@@ -30,4 +30,9 @@ pub fn all() -> &'static [&'static dyn Cataloger] {
         &python::PdmLock,
         &python::InstalledMetadata,
     ]
+}
+
+/// The catalogers of operating-system package databases, for root filesystems and images.
+pub fn os() -> &'static [&'static dyn Cataloger] {
+    &[&os::RpmDb]
 }
