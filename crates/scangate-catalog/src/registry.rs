@@ -42,19 +42,6 @@ pub fn system() -> Vec<&'static dyn Cataloger> {
 /// Files a cataloger may read while cataloguing another one (a distribution's release file, a
 /// sibling manifest, an MSBuild import): an image keeps these along with the catalogued files.
 pub fn consulted(path: &str) -> bool {
-    const RELEASE_FILES: &[&str] = &[
-        "etc/os-release",
-        "usr/lib/os-release",
-        "etc/lsb-release",
-        "etc/debian_version",
-        "etc/alpine-release",
-        "etc/redhat-release",
-        "etc/system-release",
-        "etc/centos-release",
-        "etc/rocky-release",
-        "etc/almalinux-release",
-        "etc/SuSE-release",
-    ];
     const SIBLINGS: &[&str] = &[
         "composer.json",
         "pyproject.toml",
@@ -66,7 +53,7 @@ pub fn consulted(path: &str) -> bool {
     let name = file_name(path);
     // Debian's machine-readable copyright files give dpkg packages their licences.
     let copyright = path.starts_with("usr/share/doc/") && name == "copyright";
-    RELEASE_FILES.contains(&path)
+    os::release::is_release_file(path)
         || copyright
         || SIBLINGS.contains(&name)
         || name.ends_with(".props")
@@ -75,5 +62,5 @@ pub fn consulted(path: &str) -> bool {
 
 /// The catalogers of operating-system package databases, for root filesystems and images.
 pub fn os() -> &'static [&'static dyn Cataloger] {
-    &[&os::DpkgStatus, &os::ApkInstalled]
+    &[&os::DpkgStatus, &os::ApkInstalled, &os::RpmDb]
 }

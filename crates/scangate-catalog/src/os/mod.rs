@@ -4,6 +4,9 @@ mod apk;
 mod deb822;
 mod dpkg;
 pub(crate) mod release;
+mod rpm;
 
 pub use apk::ApkInstalled;
 pub use dpkg::DpkgStatus;
+pub(crate) use release::Distro;
+pub(crate) use rpm::RpmDb;

@@ -41,16 +41,17 @@ const RELEASE_FILES: [&str; 3] = [
     "etc/system-release",
 ];
 
-impl Distro {
-    /// The distribution of the scanned root, from etc/os-release, usr/lib/os-release and, where
-    /// those are missing, etc/alpine-release, etc/debian_version or etc/redhat-release.
-    // The rpm cataloger's entry point (on its own branch until merged).
-    #[allow(dead_code)]
-    pub(crate) fn detect(ctx: &Context<'_>) -> Option<Distro> {
-        Distro::detect_in(ctx, "")
-    }
+/// Whether `path` (from a root) is a file distribution detection reads.
+pub(crate) fn is_release_file(path: &str) -> bool {
+    OS_RELEASE.contains(&path)
+        || RELEASE_FILES.contains(&path)
+        || ["etc/alpine-release", "etc/debian_version"].contains(&path)
+}
 
-    /// [`Distro::detect`] for a root filesystem at `root` inside the view (`""` for the view's root).
+impl Distro {
+    /// The distribution of the root filesystem at `root` inside the view (`""` for the view's
+    /// root), from etc/os-release, usr/lib/os-release and, where those are missing,
+    /// etc/alpine-release, etc/debian_version or etc/redhat-release.
     pub(crate) fn detect_in(ctx: &Context<'_>, root: &str) -> Option<Distro> {
         let read = |rel: &str| {
             let path = if root.is_empty() {
@@ -486,7 +487,7 @@ mod tests {
             std::fs::write(path, text).unwrap();
         }
         let view = DirView::new(dir.path(), 1 << 20, SkipRules::default()).unwrap();
-        Distro::detect(&Context { view: &view })
+        Distro::detect_in(&Context { view: &view }, "")
     }
 
     #[test]
