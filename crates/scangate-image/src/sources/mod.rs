@@ -1,6 +1,8 @@
 //! Where images come from. Each source resolves a reference to one [`Image`] and hands out
 //! blobs by digest; callers verify what they read against the digest.
 
+pub mod containerd;
+
 use crate::{Image, ImageError};
 use std::io::Read;
 use std::path::PathBuf;

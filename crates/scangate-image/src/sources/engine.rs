@@ -1,0 +1,414 @@
+//! `docker:` and `podman:`: an image held by a Docker Engine or by Podman, read through the
+//! Docker Engine API (Podman serves a compatible one on its socket).
+//!
+//! Opening asks only for the image's metadata (inspect and history), so a caller whose cache
+//! already holds every layer (by diff id) never pays for an export. The first [`ImageSource::blob`]
+//! call exports the image (`docker save` format) into a temporary file inside
+//! [`SourceOptions::temp_dir`] and reads blobs from it; the file is deleted with the source.
+
+use crate::sources::docker_archive::DockerArchiveSource;
+use crate::sources::{ImageSource, SourceOptions};
+use crate::{Image, ImageError, Layer};
+use bollard::Docker;
+use bollard::errors::Error as ApiError;
+use bollard::models::{ImageHistoryResponseItem, ImageInspect};
+use futures_util::StreamExt;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, OnceLock, PoisonError};
+use tempfile::NamedTempFile;
+use tokio::runtime::Runtime;
+
+/// Seconds an API request may wait for its response to begin (an export streams for longer).
+const REQUEST_TIMEOUT_SECS: u64 = 600;
+/// Rootful Podman's socket, and where a rootless one lives under `$XDG_RUNTIME_DIR`.
+const PODMAN_ROOT_SOCKET: &str = "/run/podman/podman.sock";
+const PODMAN_USER_SOCKET: &str = "podman/podman.sock";
+const DOCKER_SOCKET: &str = "/var/run/docker.sock";
+
+/// Which engine serves the API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EngineKind {
+    Docker,
+    Podman,
+}
+
+impl EngineKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            EngineKind::Docker => "docker",
+            EngineKind::Podman => "podman",
+        }
+    }
+
+    /// The variable that names the engine's address.
+    fn host_variable(self) -> &'static str {
+        match self {
+            EngineKind::Docker => "DOCKER_HOST",
+            EngineKind::Podman => "CONTAINER_HOST",
+        }
+    }
+}
+
+/// Where the engine's API listens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Endpoint {
+    /// A unix socket.
+    Unix(PathBuf),
+    /// Plain HTTP to `host:port` (`tcp://`).
+    Tcp(String),
+}
+
+impl Endpoint {
+    /// Parses `unix:///path` or `tcp://host:port` (also `http://`), as DOCKER_HOST and
+    /// CONTAINER_HOST hold them.
+    pub fn parse(kind: EngineKind, address: &str) -> Result<Endpoint, ImageError> {
+        if let Some(path) = address.strip_prefix("unix://") {
+            return Ok(Endpoint::Unix(PathBuf::from(path)));
+        }
+        if let Some(host) = address
+            .strip_prefix("tcp://")
+            .or_else(|| address.strip_prefix("http://"))
+        {
+            return Ok(Endpoint::Tcp(host.trim_end_matches('/').to_string()));
+        }
+        Err(ImageError::Unavailable {
+            source_name: kind.name(),
+            message: format!(
+                "{} {address:?} is not supported (only unix:// and tcp://)",
+                kind.host_variable()
+            ),
+        })
+    }
+
+    /// The engine's endpoint as its own tools find it: DOCKER_HOST, else /var/run/docker.sock;
+    /// CONTAINER_HOST, else the rootless socket under $XDG_RUNTIME_DIR when it exists, else the
+    /// rootful /run/podman/podman.sock. `var` reads the environment.
+    pub fn from_env(
+        kind: EngineKind,
+        var: impl Fn(&str) -> Option<String>,
+    ) -> Result<Endpoint, ImageError> {
+        if let Some(address) = var(kind.host_variable()).filter(|value| !value.is_empty()) {
+            return Endpoint::parse(kind, &address);
+        }
+        let socket = match kind {
+            EngineKind::Docker => PathBuf::from(DOCKER_SOCKET),
+            EngineKind::Podman => var("XDG_RUNTIME_DIR")
+                .filter(|dir| !dir.is_empty())
+                .map(|dir| Path::new(&dir).join(PODMAN_USER_SOCKET))
+                .filter(|socket| socket.exists())
+                .unwrap_or_else(|| PathBuf::from(PODMAN_ROOT_SOCKET)),
+        };
+        Ok(Endpoint::Unix(socket))
+    }
+
+    fn connect(&self, kind: EngineKind) -> Result<Docker, ImageError> {
+        let connected = match self {
+            Endpoint::Unix(path) => {
+                if !path.exists() {
+                    return Err(ImageError::Unavailable {
+                        source_name: kind.name(),
+                        message: format!("no API socket at {}", path.display()),
+                    });
+                }
+                Docker::connect_with_unix(
+                    &path.to_string_lossy(),
+                    REQUEST_TIMEOUT_SECS,
+                    bollard::API_DEFAULT_VERSION,
+                )
+            }
+            Endpoint::Tcp(host) => {
+                Docker::connect_with_http(host, REQUEST_TIMEOUT_SECS, bollard::API_DEFAULT_VERSION)
+            }
+        };
+        connected.map_err(|error| self.unavailable(kind, &error))
+    }
+
+    fn unavailable(&self, kind: EngineKind, error: &ApiError) -> ImageError {
+        ImageError::Unavailable {
+            source_name: kind.name(),
+            message: format!("{self}: {error}"),
+        }
+    }
+}
+
+impl std::fmt::Display for Endpoint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Endpoint::Unix(path) => write!(f, "unix://{}", path.display()),
+            Endpoint::Tcp(host) => write!(f, "tcp://{host}"),
+        }
+    }
+}
+
+/// An image in a Docker Engine or Podman.
+pub struct EngineSource {
+    kind: EngineKind,
+    endpoint: Endpoint,
+    name: String,
+    image: Image,
+    temp_dir: PathBuf,
+    runtime: Runtime,
+    client: Docker,
+    export: OnceLock<Export>,
+    export_lock: Mutex<()>,
+}
+
+/// The exported image. Fields drop in order: the reader before the file it reads.
+struct Export {
+    archive: DockerArchiveSource,
+    _spool: NamedTempFile,
+}
+
+impl EngineSource {
+    /// Opens `name` (`debian:bookworm`, `localhost/app:1`, an image id) in the engine found
+    /// the way its own tools find it (see [`Endpoint::from_env`]).
+    pub fn open(
+        kind: EngineKind,
+        name: &str,
+        options: &SourceOptions,
+    ) -> Result<EngineSource, ImageError> {
+        let endpoint = Endpoint::from_env(kind, |key| std::env::var(key).ok())?;
+        EngineSource::open_at(kind, endpoint, name, options)
+    }
+
+    /// Opens `name` in the engine at `endpoint`.
+    pub fn open_at(
+        kind: EngineKind,
+        endpoint: Endpoint,
+        name: &str,
+        options: &SourceOptions,
+    ) -> Result<EngineSource, ImageError> {
+        check_name(name)?;
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|error| ImageError::Unavailable {
+                source_name: kind.name(),
+                message: format!("cannot start the API client: {error}"),
+            })?;
+        let client = {
+            let _context = runtime.enter();
+            endpoint.connect(kind)?
+        };
+        let (inspect, history) = runtime.block_on(async {
+            let inspect = client.inspect_image(name).await;
+            let history = client.image_history(name).await;
+            (inspect, history)
+        });
+        let api_error = |error: ApiError| match error {
+            ApiError::DockerResponseServerError {
+                status_code: 404, ..
+            } => ImageError::NotFound {
+                source_name: kind.name(),
+                reference: name.to_string(),
+            },
+            other => endpoint.unavailable(kind, &other),
+        };
+        let inspect = inspect.map_err(api_error)?;
+        let history = history.map_err(api_error)?;
+        let (image, attributed) = image_from_inspect(kind, name, &inspect, &history)?;
+        let mut source = EngineSource {
+            kind,
+            image,
+            endpoint,
+            name: name.to_string(),
+            temp_dir: options.temp_dir.clone(),
+            runtime,
+            client,
+            export: OnceLock::new(),
+            export_lock: Mutex::new(()),
+        };
+        if !attributed {
+            // The history's sizes did not say which entries made layers: the config does.
+            let export = source.export()?;
+            let exported = export.archive.image().layers.iter();
+            let created_by: Vec<_> = exported.map(|layer| layer.created_by.clone()).collect();
+            for (layer, created_by) in source.image.layers.iter_mut().zip(created_by) {
+                layer.created_by = created_by;
+            }
+        }
+        Ok(source)
+    }
+
+    /// The diff ids of the image's layers, base first: known without exporting the image.
+    pub fn diff_ids(&self) -> impl Iterator<Item = &str> {
+        self.image.layers.iter().map(|layer| layer.diff_id.as_str())
+    }
+
+    /// The image exported into a temporary file, once.
+    fn export(&self) -> Result<&Export, ImageError> {
+        if let Some(export) = self.export.get() {
+            return Ok(export);
+        }
+        let _only_one = self
+            .export_lock
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Some(export) = self.export.get() {
+            return Ok(export);
+        }
+        let spool = self.spool_export()?;
+        let archive = DockerArchiveSource::open(spool.path(), &SourceOptions::default())?;
+        self.check_export(archive.image())?;
+        Ok(self.export.get_or_init(|| Export {
+            archive,
+            _spool: spool,
+        }))
+    }
+
+    /// Streams `GET /images/{name}/get` into a new temporary file.
+    fn spool_export(&self) -> Result<NamedTempFile, ImageError> {
+        let io_error = |path: &Path, source| ImageError::Io {
+            path: path.to_path_buf(),
+            source,
+        };
+        let mut spool = tempfile::Builder::new()
+            .prefix("engine-export-")
+            .suffix(".tar")
+            .tempfile_in(&self.temp_dir)
+            .map_err(|source| io_error(&self.temp_dir, source))?;
+        // The export names the image by its id, so a tag moved meanwhile cannot swap it.
+        let id = self.image.config_digest.clone();
+        self.runtime.block_on(async {
+            let mut chunks = self.client.export_image(&id);
+            while let Some(chunk) = chunks.next().await {
+                let chunk = chunk.map_err(|error| self.endpoint.unavailable(self.kind, &error))?;
+                spool
+                    .write_all(&chunk)
+                    .map_err(|source| io_error(spool.path(), source))?;
+            }
+            Ok::<_, ImageError>(())
+        })?;
+        spool
+            .flush()
+            .map_err(|source| io_error(spool.path(), source))?;
+        Ok(spool)
+    }
+
+    /// The export must be the inspected image: same config, same layers.
+    fn check_export(&self, exported: &Image) -> Result<(), ImageError> {
+        let diff_ids = |image: &Image| {
+            image
+                .layers
+                .iter()
+                .map(|layer| layer.diff_id.clone())
+                .collect::<Vec<_>>()
+        };
+        if exported.config_digest != self.image.config_digest
+            || diff_ids(exported) != diff_ids(&self.image)
+        {
+            return Err(ImageError::Format {
+                what: format!("{}: export of {}", self.kind.name(), self.name),
+                message: format!(
+                    "the exported image (config {}) is not the inspected one (config {})",
+                    exported.config_digest, self.image.config_digest
+                ),
+            });
+        }
+        Ok(())
+    }
+}
+
+impl ImageSource for EngineSource {
+    fn image(&self) -> &Image {
+        &self.image
+    }
+
+    /// Layers are named by their diff id: a `docker save` layer is the uncompressed tar. Where
+    /// the engine exports a compressed blob instead (Docker's containerd image store), it is
+    /// decompressed here, so the stream still hashes to the name.
+    fn blob(&self, digest: &str) -> Result<Box<dyn Read + Send + '_>, ImageError> {
+        let archive = &self.export()?.archive;
+        let position = self.image.layers.iter().position(|layer| layer.digest == digest);
+        match position.map(|index| &archive.image().layers[index]) {
+            Some(exported) if exported.digest != digest => {
+                let raw = archive.blob(&exported.digest)?;
+                crate::compression::decompress(raw, &exported.media_type)
+                    .map_err(|error| ImageError::from_read(&exported.digest, error))
+            }
+            _ => archive.blob(digest),
+        }
+    }
+}
+
+/// Names go into the request path as they are: only the characters of image references
+/// and ids are let through.
+fn check_name(name: &str) -> Result<(), ImageError> {
+    let allowed = |c: char| c.is_ascii_alphanumeric() || "._-/:@+".contains(c);
+    if name.is_empty() || !name.chars().all(allowed) || name.split('/').any(|part| part == "..") {
+        return Err(ImageError::Reference {
+            reference: name.to_string(),
+            message: "not an image name or id".to_string(),
+        });
+    }
+    Ok(())
+}
+
+/// The image as inspect and history describe it, before any export. A `docker save` layer
+/// is the uncompressed tar, so its digest is its diff id. History entries come newest first;
+/// those with a size made a layer. Where that count does not match the layers (a layer of
+/// directories only has size 0), the second value is false: `created_by` is left to the config.
+fn image_from_inspect(
+    kind: EngineKind,
+    name: &str,
+    inspect: &ImageInspect,
+    history: &[ImageHistoryResponseItem],
+) -> Result<(Image, bool), ImageError> {
+    let format_error = |message: &str| ImageError::Format {
+        what: format!("{}: inspect of {name}", kind.name()),
+        message: message.to_string(),
+    };
+    let config_digest = inspect
+        .id
+        .clone()
+        .filter(|id| id.starts_with("sha256:"))
+        .ok_or_else(|| format_error("no image id"))?;
+    let diff_ids = inspect
+        .root_fs
+        .as_ref()
+        .and_then(|root_fs| root_fs.layers.clone())
+        .unwrap_or_default();
+    let made_layers: Vec<&str> = history
+        .iter()
+        .rev()
+        .filter(|entry| entry.size > 0)
+        .map(|entry| entry.created_by.as_str())
+        .collect();
+    let attributed = history.is_empty() || made_layers.len() == diff_ids.len();
+    let created_by = |index: usize| {
+        made_layers
+            .get(index)
+            .filter(|text| attributed && !text.is_empty())
+            .map(|text| text.to_string())
+    };
+    let layers = diff_ids
+        .iter()
+        .enumerate()
+        .map(|(index, diff_id)| Layer {
+            digest: diff_id.clone(),
+            media_type: String::new(),
+            size: None,
+            diff_id: diff_id.clone(),
+            created_by: created_by(index),
+        })
+        .collect();
+    let platform = [
+        inspect.os.as_deref(),
+        inspect.architecture.as_deref(),
+        inspect.variant.as_deref(),
+    ]
+    .into_iter()
+    .flatten()
+    .filter(|part| !part.is_empty())
+    .collect::<Vec<_>>()
+    .join("/");
+    let image = Image {
+        reference: name.to_string(),
+        manifest_digest: None,
+        config_digest,
+        platform,
+        layers,
+    };
+    Ok((image, attributed))
+}
