@@ -275,6 +275,14 @@ pub fn read_verified(
     what: &str,
     limit: u64,
 ) -> Result<Vec<u8>, ImageError> {
+    let bytes = read_limited(reader, what, limit)?;
+    digest.verify(what, &bytes)?;
+    Ok(bytes)
+}
+
+/// Reads a whole small file that no digest names (`index.json`, `manifest.json`), refused when
+/// larger than `limit` bytes.
+pub fn read_limited(reader: impl Read, what: &str, limit: u64) -> Result<Vec<u8>, ImageError> {
     let mut bytes = Vec::new();
     reader
         .take(limit + 1)
@@ -286,7 +294,6 @@ pub fn read_verified(
             message: format!("larger than {limit} bytes"),
         });
     }
-    digest.verify(what, &bytes)?;
     Ok(bytes)
 }
 

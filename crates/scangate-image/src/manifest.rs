@@ -245,9 +245,19 @@ pub fn select_platform<'a>(
     index: &'a Index,
     wanted: &Platform,
 ) -> Result<&'a Descriptor, ImageError> {
-    let candidates: Vec<&Descriptor> = index
-        .manifests
+    let all: Vec<&Descriptor> = index.manifests.iter().collect();
+    select_platform_among(reference, &all, wanted)
+}
+
+/// [`select_platform`] over some entries of an index.
+pub(crate) fn select_platform_among<'a>(
+    reference: &str,
+    manifests: &[&'a Descriptor],
+    wanted: &Platform,
+) -> Result<&'a Descriptor, ImageError> {
+    let candidates: Vec<&Descriptor> = manifests
         .iter()
+        .copied()
         .filter(|d| d.platform.as_ref().is_some_and(|p| p.satisfies(wanted)))
         .collect();
     let implied = candidates.iter().find(|d| {
@@ -258,8 +268,7 @@ pub fn select_platform<'a>(
     if let Some(found) = implied.or(candidates.first()) {
         return Ok(found);
     }
-    let available: Vec<String> = index
-        .manifests
+    let available: Vec<String> = manifests
         .iter()
         .filter_map(|d| d.platform.as_ref())
         .filter(|p| p.os != "unknown")
@@ -301,6 +310,16 @@ struct History {
     created_by: Option<String>,
     #[serde(default)]
     empty_layer: bool,
+}
+
+#[derive(Deserialize)]
+struct RootFsOnly {
+    rootfs: RootFs,
+}
+
+/// The config's `rootfs.diff_ids`: the uncompressed layers' digests, base first.
+pub(crate) fn config_diff_ids(what: &str, config_bytes: &[u8]) -> Result<Vec<Digest>, ImageError> {
+    parse_json::<RootFsOnly>(what, config_bytes).map(|c| c.rootfs.diff_ids)
 }
 
 /// Builds the [`Image`] from a manifest and its config blob, which must hash to the manifest's

@@ -108,6 +108,17 @@ pub fn split_path(rest: &str) -> (&str, Option<&str>) {
     }
 }
 
+/// The number in a `@N` selector (the N-th image of an archive or layout, from 0).
+pub(crate) fn parse_position(reference: &str, selector: &str) -> Result<usize, ImageError> {
+    selector
+        .strip_prefix('@')
+        .and_then(|n| n.parse().ok())
+        .ok_or_else(|| ImageError::Reference {
+            reference: reference.to_string(),
+            message: format!("{selector:?} is not @<number>"),
+        })
+}
+
 pub const DEFAULT_REGISTRY: &str = "docker.io";
 pub const DEFAULT_TAG: &str = "latest";
 

@@ -52,12 +52,10 @@ impl ContainerdSource {
             .containerd_namespace
             .as_deref()
             .unwrap_or(DEFAULT_NAMESPACE);
-        let namespace = namespace_name
-            .parse()
-            .map_err(|_| ImageError::Reference {
-                reference: namespace_name.to_string(),
-                message: "not a containerd namespace".to_string(),
-            })?;
+        let namespace = namespace_name.parse().map_err(|_| ImageError::Reference {
+            reference: namespace_name.to_string(),
+            message: "not a containerd namespace".to_string(),
+        })?;
         let wanted = match &options.platform {
             Some(platform) => platform.parse()?,
             None => Platform::host(),

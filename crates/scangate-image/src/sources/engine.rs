@@ -6,14 +6,14 @@
 //! call exports the image (`docker save` format) into a temporary file inside
 //! [`SourceOptions::temp_dir`] and reads blobs from it; the file is deleted with the source.
 
-use crate::sources::docker_archive::DockerArchiveSource;
+use crate::sources::docker_archive;
 use crate::sources::{ImageSource, SourceOptions};
 use crate::{Image, ImageError, Layer};
 use bollard::Docker;
 use bollard::errors::Error as ApiError;
 use bollard::models::{ImageHistoryResponseItem, ImageInspect};
 use futures_util::StreamExt;
-use std::io::{Read, Write};
+use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock, PoisonError};
 use tempfile::NamedTempFile;
@@ -156,7 +156,7 @@ pub struct EngineSource {
 
 /// The exported image. Fields drop in order: the reader before the file it reads.
 struct Export {
-    archive: DockerArchiveSource,
+    archive: Box<dyn ImageSource>,
     _spool: NamedTempFile,
 }
 
@@ -249,7 +249,13 @@ impl EngineSource {
             return Ok(export);
         }
         let spool = self.spool_export()?;
-        let archive = DockerArchiveSource::open(spool.path(), &SourceOptions::default())?;
+        // The archive reference splits at the first ':', so the path must not have one.
+        let path = spool.path().to_str().filter(|path| !path.contains(':'));
+        let path = path.ok_or_else(|| ImageError::Io {
+            path: spool.path().to_path_buf(),
+            source: io::Error::other("the temporary directory's path must be UTF-8 without ':'"),
+        })?;
+        let archive = docker_archive::open(path, &SourceOptions::default())?;
         self.check_export(archive.image())?;
         Ok(self.export.get_or_init(|| Export {
             archive,
@@ -315,20 +321,27 @@ impl ImageSource for EngineSource {
         &self.image
     }
 
-    /// Layers are named by their diff id: a `docker save` layer is the uncompressed tar. Where
-    /// the engine exports a compressed blob instead (Docker's containerd image store), it is
-    /// decompressed here, so the stream still hashes to the name.
+    /// Layers are named by their diff id: a `docker save` layer is the uncompressed tar.
     fn blob(&self, digest: &str) -> Result<Box<dyn Read + Send + '_>, ImageError> {
         let archive = &self.export()?.archive;
-        let position = self.image.layers.iter().position(|layer| layer.digest == digest);
-        match position.map(|index| &archive.image().layers[index]) {
-            Some(exported) if exported.digest != digest => {
-                let raw = archive.blob(&exported.digest)?;
-                crate::compression::decompress(raw, &exported.media_type)
-                    .map_err(|error| ImageError::from_read(&exported.digest, error))
-            }
-            _ => archive.blob(digest),
+        let position = self
+            .image
+            .layers
+            .iter()
+            .position(|layer| layer.digest == digest);
+        if let Some(exported) = position.map(|index| &archive.image().layers[index])
+            && exported.digest != digest
+        {
+            // Docker's containerd image store exports layers as pulled (compressed).
+            return Err(ImageError::Format {
+                what: format!("{}: export of {}", self.kind.name(), self.name),
+                message: format!(
+                    "layer {digest} was exported compressed as {}; not supported yet",
+                    exported.digest
+                ),
+            });
         }
+        archive.blob(digest)
     }
 }
 

@@ -2,6 +2,10 @@
 //! blobs by digest; callers verify what they read against the digest.
 
 pub mod containerd;
+pub mod docker_archive;
+pub mod engine;
+pub mod oci_layout;
+mod tar_members;
 
 use crate::{Image, ImageError};
 use std::io::Read;
