@@ -425,3 +425,134 @@ fn image_from_inspect(
     };
     Ok((image, attributed))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bollard::models::ImageInspectRootFs;
+    use std::collections::HashMap;
+
+    fn env(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |key| map.get(key).cloned()
+    }
+
+    fn endpoint(kind: EngineKind, pairs: &[(&str, &str)]) -> Endpoint {
+        Endpoint::from_env(kind, env(pairs)).unwrap()
+    }
+
+    #[test]
+    fn endpoints_come_from_the_engines_variables() {
+        let docker = |pairs: &[(&str, &str)]| endpoint(EngineKind::Docker, pairs);
+        assert_eq!(docker(&[]), Endpoint::Unix("/var/run/docker.sock".into()));
+        assert_eq!(
+            docker(&[("DOCKER_HOST", "unix:///tmp/d.sock")]),
+            Endpoint::Unix("/tmp/d.sock".into())
+        );
+        assert_eq!(
+            docker(&[("DOCKER_HOST", "tcp://127.0.0.1:2375/")]),
+            Endpoint::Tcp("127.0.0.1:2375".into())
+        );
+        // CONTAINER_HOST is Podman's, not Docker's.
+        assert_eq!(
+            docker(&[("CONTAINER_HOST", "unix:///tmp/p.sock")]),
+            Endpoint::Unix("/var/run/docker.sock".into())
+        );
+        let error = Endpoint::from_env(EngineKind::Docker, env(&[("DOCKER_HOST", "ssh://h")]));
+        assert_eq!(
+            error.unwrap_err().to_string(),
+            "docker: DOCKER_HOST \"ssh://h\" is not supported (only unix:// and tcp://)"
+        );
+    }
+
+    #[test]
+    fn podman_prefers_container_host_then_the_rootless_socket() {
+        let podman = |pairs: &[(&str, &str)]| endpoint(EngineKind::Podman, pairs);
+        assert_eq!(
+            podman(&[("CONTAINER_HOST", "unix:///tmp/p.sock")]),
+            Endpoint::Unix("/tmp/p.sock".into())
+        );
+        let runtime_dir = tempfile::tempdir().unwrap();
+        let dir = runtime_dir.path().to_str().unwrap();
+        // No rootless socket yet: the rootful one.
+        assert_eq!(
+            podman(&[("XDG_RUNTIME_DIR", dir)]),
+            Endpoint::Unix("/run/podman/podman.sock".into())
+        );
+        std::fs::create_dir(runtime_dir.path().join("podman")).unwrap();
+        std::fs::write(runtime_dir.path().join("podman/podman.sock"), "").unwrap();
+        assert_eq!(
+            podman(&[("XDG_RUNTIME_DIR", dir)]),
+            Endpoint::Unix(runtime_dir.path().join("podman/podman.sock"))
+        );
+    }
+
+    fn inspect(layers: &[&str]) -> ImageInspect {
+        ImageInspect {
+            id: Some("sha256:c0".to_string()),
+            os: Some("linux".to_string()),
+            architecture: Some("arm64".to_string()),
+            variant: Some("v8".to_string()),
+            root_fs: Some(ImageInspectRootFs {
+                typ: "layers".to_string(),
+                layers: Some(layers.iter().map(|l| l.to_string()).collect()),
+            }),
+            ..ImageInspect::default()
+        }
+    }
+
+    /// Newest first, as the API lists them.
+    fn history(entries: &[(&str, i64)]) -> Vec<ImageHistoryResponseItem> {
+        entries
+            .iter()
+            .map(|(created_by, size)| ImageHistoryResponseItem {
+                created_by: created_by.to_string(),
+                size: *size,
+                ..ImageHistoryResponseItem::default()
+            })
+            .collect()
+    }
+
+    fn attribution(image: &Image) -> Vec<Option<&str>> {
+        image
+            .layers
+            .iter()
+            .map(|l| l.created_by.as_deref())
+            .collect()
+    }
+
+    #[test]
+    fn history_entries_with_a_size_are_the_layers() {
+        let history = history(&[("COPY b", 2048), ("ENV A=1", 0), ("ADD a", 10240)]);
+        let (image, attributed) = image_from_inspect(
+            EngineKind::Podman,
+            "app:1",
+            &inspect(&["sha256:a", "sha256:b"]),
+            &history,
+        )
+        .unwrap();
+        assert!(attributed);
+        assert_eq!(image.platform, "linux/arm64/v8");
+        assert_eq!(image.config_digest, "sha256:c0");
+        assert_eq!(attribution(&image), [Some("ADD a"), Some("COPY b")]);
+        assert_eq!(image.layers[1].digest, "sha256:b");
+        assert_eq!(image.layers[1].diff_id, "sha256:b");
+    }
+
+    #[test]
+    fn a_layer_of_size_zero_leaves_attribution_to_the_config() {
+        let history = history(&[("RUN mkdir /d", 0), ("ADD a", 10240)]);
+        let (image, attributed) = image_from_inspect(
+            EngineKind::Docker,
+            "app:1",
+            &inspect(&["sha256:a", "sha256:b"]),
+            &history,
+        )
+        .unwrap();
+        assert!(!attributed);
+        assert_eq!(attribution(&image), [None, None]);
+    }
+}
