@@ -17,6 +17,8 @@ pub struct Cli {
 pub enum Command {
     /// Scan a source tree: every lockfile and manifest in it.
     Fs(Box<FsArgs>),
+    /// Scan an unpacked root filesystem: OS packages, installed language packages, binaries.
+    Rootfs(Box<RootfsArgs>),
     /// Build, update or inspect the advisory database.
     Db(crate::commands::db::DbArgs),
 }
@@ -26,6 +28,32 @@ pub struct FsArgs {
     /// The directory to scan.
     pub path: PathBuf,
 
+    #[command(flatten)]
+    pub scan: ScanArgs,
+
+    #[command(flatten)]
+    pub walk: WalkArgs,
+
+    /// Also walk installed-package folders (node_modules, site-packages, vendor).
+    #[arg(long)]
+    pub include_installed: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RootfsArgs {
+    /// The root directory of the filesystem (`/` of the system to scan).
+    pub path: PathBuf,
+
+    #[command(flatten)]
+    pub scan: ScanArgs,
+
+    #[command(flatten)]
+    pub walk: WalkArgs,
+}
+
+/// What every scan shares: its reports, matching, gate and CI variables.
+#[derive(Debug, Args)]
+pub struct ScanArgs {
     #[command(flatten)]
     pub output: OutputArgs,
 
@@ -37,7 +65,11 @@ pub struct FsArgs {
 
     #[command(flatten)]
     pub ci: crate::commands::ci::CiArgs,
+}
 
+/// Which files of a directory a scan reads.
+#[derive(Debug, Args)]
+pub struct WalkArgs {
     /// Leave out directories matching this glob (a name at any depth, or a path from the root
     /// when it holds a `/`). Repeatable.
     #[arg(long = "skip-dirs", value_name = "GLOB", value_delimiter = ',')]
@@ -46,10 +78,6 @@ pub struct FsArgs {
     /// Leave out files matching this glob. Repeatable.
     #[arg(long = "skip-files", value_name = "GLOB", value_delimiter = ',')]
     pub skip_files: Vec<String>,
-
-    /// Also walk installed-package folders (node_modules, site-packages, vendor).
-    #[arg(long)]
-    pub include_installed: bool,
 
     /// Files larger than this many bytes are reported and not read.
     #[arg(long, value_name = "BYTES", default_value_t = scangate_fsview::DEFAULT_MAX_FILE_SIZE)]

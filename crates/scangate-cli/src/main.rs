@@ -11,6 +11,7 @@ fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     let outcome = match cli.command {
         cli::Command::Fs(args) => commands::fs::run(*args),
+        cli::Command::Rootfs(args) => commands::rootfs::run(*args),
         cli::Command::Db(args) => commands::db::run(args),
     };
     match outcome {

@@ -35,6 +35,12 @@ pub fn find(db: &VulnDb, packages: &[Package]) -> Result<Vec<Finding>, scangate_
         .map(|((ecosystem, name), packages)| findings_for_name(db, ecosystem, name, packages))
         .collect::<Result<_, _>>()?;
     let mut findings: Vec<Finding> = per_name.into_iter().flatten().collect();
+    sort(&mut findings);
+    Ok(findings)
+}
+
+/// The order [`find`] returns: by package location, then severity (worst first) and id.
+pub fn sort(findings: &mut [Finding]) {
     findings.sort_by(|a, b| {
         (
             a.package.locations.first(),
@@ -47,7 +53,6 @@ pub fn find(db: &VulnDb, packages: &[Package]) -> Result<Vec<Finding>, scangate_
                 &b.id,
             ))
     });
-    Ok(findings)
 }
 
 /// Whether an `affected` entry is about the package `name` (normalised) of `ecosystem`.

@@ -12,7 +12,7 @@ pub mod sarif;
 pub mod spdx;
 pub mod table;
 
-use scangate_types::{Finding, ScanResult};
+use scangate_types::{Finding, LayerRef, ScanResult};
 use sha2::{Digest as _, Sha256};
 use std::io::{self, Write};
 use std::time::SystemTime;
@@ -137,4 +137,53 @@ fn worst_first(findings: &[Finding]) -> Vec<&Finding> {
             .then_with(|| a.package.locations[0].cmp(&b.package.locations[0]))
     });
     sorted
+}
+
+/// `layer 3: RUN apt-get install -y curl`: which layer of an image, and the instruction that
+/// made it (shortened; Dockerfile instructions can run for pages).
+fn layer_label(layer: &LayerRef) -> String {
+    const LONGEST: usize = 80;
+    let number = layer.index + 1;
+    match layer.created_by.as_deref().map(str::trim) {
+        Some(instruction) if !instruction.is_empty() => {
+            // BuildKit writes `RUN /bin/sh -c ...  # buildkit`; the classic builder `/bin/sh -c #(nop) `.
+            let instruction = instruction
+                .trim_start_matches("/bin/sh -c #(nop) ")
+                .trim_end_matches(" # buildkit")
+                .trim();
+            let short: String = instruction.chars().take(LONGEST).collect();
+            let ellipsis = if short.len() < instruction.len() {
+                "…"
+            } else {
+                ""
+            };
+            format!("layer {number}: {short}{ellipsis}")
+        }
+        _ => format!("layer {number}: {}", layer.diff_id),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layer_labels_name_the_instruction_shortly() {
+        let layer = |created_by: Option<&str>| LayerRef {
+            index: 0,
+            diff_id: "sha256:abc".into(),
+            created_by: created_by.map(str::to_string),
+        };
+        assert_eq!(
+            layer_label(&layer(Some("/bin/sh -c #(nop) ADD file:1234 in / "))),
+            "layer 1: ADD file:1234 in /"
+        );
+        assert_eq!(layer_label(&layer(None)), "layer 1: sha256:abc");
+        assert_eq!(layer_label(&layer(Some("  "))), "layer 1: sha256:abc");
+        let long = format!("RUN {}", "x".repeat(100));
+        assert_eq!(
+            layer_label(&layer(Some(&long))),
+            format!("layer 1: RUN {}…", "x".repeat(76))
+        );
+    }
 }

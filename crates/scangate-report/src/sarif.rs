@@ -3,7 +3,7 @@
 
 use crate::markdown::cell;
 use crate::paths::PathNames;
-use crate::{Context, fingerprint, timestamp};
+use crate::{Context, fingerprint, layer_label, timestamp};
 use scangate_types::{FileIssue, Finding, IssueLevel, Location, ScanResult, Severity};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -252,6 +252,19 @@ fn results(finding: &Finding, rule_index: usize, names: &PathNames) -> Vec<Value
                 format!("|{}|{occurrence}", location.path)
             };
             *occurrence += 1;
+            let mut logical = vec![json!({
+                "name": finding.package.name,
+                "fullyQualifiedName": finding.package.purl,
+                "kind": "package",
+            })];
+            // In an image, the layer is where the package came from.
+            if let Some(layer) = &location.layer {
+                logical.push(json!({
+                    "name": layer_label(layer),
+                    "fullyQualifiedName": layer.diff_id,
+                    "kind": "module",
+                }));
+            }
             json!({
                 "ruleId": finding.id,
                 "ruleIndex": rule_index,
@@ -259,11 +272,7 @@ fn results(finding: &Finding, rule_index: usize, names: &PathNames) -> Vec<Value
                 "message": { "text": message },
                 "locations": [{
                     "physicalLocation": physical_location(location),
-                    "logicalLocations": [{
-                        "name": finding.package.name,
-                        "fullyQualifiedName": finding.package.purl,
-                        "kind": "package",
-                    }],
+                    "logicalLocations": logical,
                 }],
                 "partialFingerprints": { FINGERPRINT: fingerprint(finding, &suffix) },
                 "properties": {
@@ -477,5 +486,38 @@ mod tests {
         assert_eq!(level(Severity::Medium), "warning");
         assert_eq!(level(Severity::Low), "note");
         assert_eq!(level(Severity::Unknown), "note");
+    }
+
+    #[test]
+    fn in_an_image_the_layer_is_a_logical_location_and_the_fingerprint_does_not_change() {
+        let started = SystemTime::UNIX_EPOCH;
+        let context = Context {
+            color: false,
+            started,
+            finished: started,
+        };
+        let plain = document(&crate::sample::result(), &context);
+        let mut result = crate::sample::result();
+        result.findings[0].package.locations[0].layer = Some(scangate_types::LayerRef {
+            index: 1,
+            diff_id: "sha256:5f70bf18a086007016e948b04aed3b82103a36bea41755b6cddfaf10ace3c6ef"
+                .into(),
+            created_by: Some("RUN /bin/sh -c apt-get install -y curl # buildkit".into()),
+        });
+        let layered = document(&result, &context);
+        let result_of = |doc: &Value| doc["runs"][0]["results"][0].clone();
+        assert_eq!(
+            result_of(&layered)["locations"][0]["logicalLocations"][1],
+            json!({
+                "name": "layer 2: RUN /bin/sh -c apt-get install -y curl",
+                "fullyQualifiedName": "sha256:5f70bf18a086007016e948b04aed3b82103a36bea41755b6cddfaf10ace3c6ef",
+                "kind": "module",
+            })
+        );
+        // A rebuilt image has other layer digests; the same finding keeps its fingerprint.
+        assert_eq!(
+            result_of(&layered)["partialFingerprints"],
+            result_of(&plain)["partialFingerprints"]
+        );
     }
 }

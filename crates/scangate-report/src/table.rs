@@ -2,9 +2,9 @@
 //! packages; then the files that could not be read.
 
 use crate::paths::PathNames;
-use crate::worst_first;
+use crate::{layer_label, worst_first};
 use comfy_table::{Cell, Color, ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
-use scangate_types::{Ignored, IssueLevel, Package, PolicyOutcome, ScanResult, Severity};
+use scangate_types::{Ignored, IssueLevel, Location, Package, PolicyOutcome, ScanResult, Severity};
 use std::collections::BTreeSet;
 use std::io::{self, Write};
 
@@ -81,7 +81,7 @@ fn packages_table(packages: &[Package], color: bool) -> Table {
                     .scope
                     .map_or("-".to_string(), |s| format!("{s:?}").to_lowercase()),
             ),
-            Cell::new(package.location().to_string()),
+            Cell::new(place(package.location())),
         ]);
     }
     table
@@ -126,12 +126,20 @@ fn findings_table(result: &ScanResult, color: bool) -> Table {
             Cell::new(fixed),
             Cell::new(title(finding.summary.as_deref().unwrap_or(""))),
             Cell::new(match names.via(finding) {
-                Some(via) => format!("{}\n{via}", finding.package.locations[0]),
-                None => finding.package.locations[0].to_string(),
+                Some(via) => format!("{}\n{via}", place(&finding.package.locations[0])),
+                None => place(&finding.package.locations[0]),
             }),
         ]);
     }
     table
+}
+
+/// `path:line`, and in an image the layer that brought the package in and its instruction.
+fn place(location: &Location) -> String {
+    match &location.layer {
+        Some(layer) => format!("{location}\n{}", layer_label(layer)),
+        None => location.to_string(),
+    }
 }
 
 fn severity_color(severity: Severity) -> Color {

@@ -25,6 +25,7 @@ pub struct VulnDb {
     conns: Vec<Mutex<Connection>>,
     /// Whose turn it is to be waited for when every connection is busy.
     next: AtomicUsize,
+    build: String,
 }
 
 /// How much of the file is read through a memory mapping (SQLite maps no more than the file).
@@ -115,6 +116,7 @@ impl VulnDb {
                     path: path.to_path_buf(),
                     conns,
                     next: AtomicUsize::new(0),
+                    build,
                 });
             }
         }
@@ -126,6 +128,12 @@ impl VulnDb {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Different for every build and update of a database file: what results computed from it
+    /// may be cached under.
+    pub fn build_id(&self) -> &str {
+        &self.build
     }
 
     /// The advisories whose `affected` entries name the package, ordered by id; withdrawn

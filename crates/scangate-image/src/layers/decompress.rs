@@ -1,0 +1,175 @@
+//! A layer blob's compression, told by its first bytes (media types lie: docker save writes
+//! uncompressed tars under gzip names), and the limits on what it may expand to.
+
+use flate2::bufread::MultiGzDecoder;
+use std::cell::Cell;
+use std::io::{self, BufRead, Chain, Cursor, Read};
+use std::rc::Rc;
+
+const GZIP_MAGIC: &[u8] = &[0x1f, 0x8b];
+const ZSTD_MAGIC: &[u8] = &[0x28, 0xb5, 0x2f, 0xfd];
+
+/// The blob's bytes with the sniffed magic put back in front.
+pub(crate) type Sniffed<R> = Chain<Cursor<Vec<u8>>, R>;
+
+pub(crate) enum Decoder<R: BufRead> {
+    Gzip(MultiGzDecoder<Sniffed<R>>),
+    Zstd(zstd::stream::read::Decoder<'static, Sniffed<R>>),
+    Plain(Sniffed<R>),
+}
+
+impl<R: BufRead> Decoder<R> {
+    /// Picks the decoder from the first bytes of `blob`.
+    pub(crate) fn sniff(mut blob: R) -> io::Result<Decoder<R>> {
+        let mut magic = Vec::with_capacity(ZSTD_MAGIC.len());
+        (&mut blob)
+            .take(ZSTD_MAGIC.len() as u64)
+            .read_to_end(&mut magic)?;
+        let stream = Cursor::new(magic).chain(blob);
+        let magic = stream.get_ref().0.get_ref();
+        Ok(if magic.starts_with(GZIP_MAGIC) {
+            Decoder::Gzip(MultiGzDecoder::new(stream))
+        } else if magic.starts_with(ZSTD_MAGIC) {
+            Decoder::Zstd(zstd::stream::read::Decoder::with_buffer(stream)?)
+        } else {
+            Decoder::Plain(stream)
+        })
+    }
+
+    /// The blob reader, to read what the decoder left of it.
+    pub(crate) fn into_blob(self) -> R {
+        match self {
+            Decoder::Gzip(d) => d.into_inner().into_inner().1,
+            Decoder::Zstd(d) => d.finish().into_inner().1,
+            Decoder::Plain(d) => d.into_inner().1,
+        }
+    }
+}
+
+impl<R: BufRead> Read for Decoder<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self {
+            Decoder::Gzip(d) => d.read(buf),
+            Decoder::Zstd(d) => d.read(buf),
+            Decoder::Plain(d) => d.read(buf),
+        }
+    }
+}
+
+/// How far a layer may expand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// A layer is a decompression bomb once its tar is over `bomb_floor` bytes AND over
+    /// `bomb_ratio` times the compressed bytes read so far. Real layers compress 2-10x; a
+    /// filesystem image full of zeros may reach a few hundred, a crafted bomb reaches 1000x
+    /// (deflate's limit) and far more with zstd.
+    pub bomb_ratio: u64,
+    pub bomb_floor: u64,
+    /// The most tar metadata (long names, PAX records, sparse maps) allowed between two entries:
+    /// the tar reader holds it in memory.
+    pub header_budget: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            bomb_ratio: 200,
+            bomb_floor: 1 << 30,
+            header_budget: 8 << 20,
+        }
+    }
+}
+
+/// Why [`Bounded`] stopped a layer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Overrun {
+    Bomb { expanded: u64, compressed: u64 },
+    Headers { budget: u64 },
+}
+
+/// The uncompressed tar stream, stopped when it expands like a bomb or when tar metadata runs
+/// past the position [`Bounded::allow_until`] set.
+pub(crate) struct Bounded<R> {
+    inner: R,
+    limits: Limits,
+    compressed: Rc<Cell<u64>>,
+    pos: u64,
+    allowed_end: Rc<Cell<u64>>,
+    overrun: Rc<Cell<Option<Overrun>>>,
+}
+
+/// What the extraction loop holds to steer a [`Bounded`] it gave away to the tar reader.
+#[derive(Clone)]
+pub(crate) struct Bounds {
+    limits: Limits,
+    allowed_end: Rc<Cell<u64>>,
+    overrun: Rc<Cell<Option<Overrun>>>,
+}
+
+impl Bounds {
+    /// Lets the tar reader read up to `end` plus the header budget.
+    pub(crate) fn allow_until(&self, end: u64) {
+        self.allowed_end
+            .set(end.saturating_add(self.limits.header_budget));
+    }
+
+    /// Lifts the metadata bound (for the padding after the archive's end).
+    pub(crate) fn allow_all(&self) {
+        self.allowed_end.set(u64::MAX);
+    }
+
+    /// Why the stream was stopped, if it was.
+    pub(crate) fn overrun(&self) -> Option<Overrun> {
+        self.overrun.get()
+    }
+}
+
+impl<R: Read> Bounded<R> {
+    pub(crate) fn new(inner: R, limits: Limits, compressed: Rc<Cell<u64>>) -> (Bounded<R>, Bounds) {
+        let bounds = Bounds {
+            limits,
+            allowed_end: Rc::new(Cell::new(limits.header_budget)),
+            overrun: Rc::default(),
+        };
+        let bounded = Bounded {
+            inner,
+            limits,
+            compressed,
+            pos: 0,
+            allowed_end: Rc::clone(&bounds.allowed_end),
+            overrun: Rc::clone(&bounds.overrun),
+        };
+        (bounded, bounds)
+    }
+
+    pub(crate) fn into_inner(self) -> R {
+        self.inner
+    }
+
+    fn stop(&self, overrun: Overrun) -> io::Error {
+        self.overrun.set(Some(overrun));
+        io::Error::other("layer stream stopped")
+    }
+}
+
+impl<R: Read> Read for Bounded<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let room = self.allowed_end.get().saturating_sub(self.pos);
+        if room == 0 && !buf.is_empty() {
+            return Err(self.stop(Overrun::Headers {
+                budget: self.limits.header_budget,
+            }));
+        }
+        let take = buf.len().min(usize::try_from(room).unwrap_or(usize::MAX));
+        let n = self.inner.read(&mut buf[..take])?;
+        self.pos += n as u64;
+        let compressed = self.compressed.get().max(1);
+        if self.pos > self.limits.bomb_floor && self.pos / compressed >= self.limits.bomb_ratio {
+            return Err(self.stop(Overrun::Bomb {
+                expanded: self.pos,
+                compressed,
+            }));
+        }
+        Ok(n)
+    }
+}

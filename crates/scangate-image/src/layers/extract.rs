@@ -1,0 +1,219 @@
+//! The tar entries of one layer, recorded by the OCI layer rules.
+
+use super::Interest;
+use super::index::{Content, Entry, LayerIndex, files_dir};
+use super::keep::Store;
+use super::path::{BadPath, child, normalise, split};
+use crate::ImageError;
+use crate::layers::decompress::Bounds;
+use scangate_types::{FileIssue, IssueLevel};
+use std::fs;
+use std::io::{self, Read};
+use std::path::Path;
+use tar::EntryType;
+
+const WHITEOUT: &str = ".wh.";
+const OPAQUE: &str = ".wh..wh..opq";
+const BLOCK: u64 = 512;
+
+/// Why reading entries stopped.
+pub(crate) enum Failure {
+    /// The layer stream itself failed (truncated, corrupt, stopped by a bound).
+    Stream(io::Error),
+    Image(ImageError),
+}
+
+/// Records every entry of `archive`, keeping the files `interest` wants under `dest/files/`.
+pub(crate) fn entries<R: Read>(
+    archive: &mut tar::Archive<R>,
+    interest: &Interest<'_>,
+    bounds: &Bounds,
+    dest: &Path,
+) -> Result<LayerIndex, Failure> {
+    let files = files_dir(dest);
+    fs::create_dir_all(&files).map_err(|source| {
+        Failure::Image(ImageError::Io {
+            path: files.clone(),
+            source,
+        })
+    })?;
+    let mut store = Store::new(&files);
+    let mut index = LayerIndex::new();
+    for entry in archive.entries().map_err(Failure::Stream)? {
+        let mut entry = entry.map_err(Failure::Stream)?;
+        bounds.allow_until(data_end(&entry));
+        record(&mut index, &mut store, interest, &mut entry)?;
+    }
+    Ok(index)
+}
+
+/// Where the entry's stored data ends: the next header's metadata is measured from there. A
+/// sparse file stores less than its size.
+fn data_end<R: Read>(entry: &tar::Entry<'_, R>) -> u64 {
+    let header = entry.header();
+    let stored = if header.entry_type().is_gnu_sparse() {
+        header.entry_size().unwrap_or(0)
+    } else {
+        entry.size()
+    };
+    (entry.raw_file_position() + stored).div_ceil(BLOCK) * BLOCK
+}
+
+fn record<R: Read>(
+    index: &mut LayerIndex,
+    store: &mut Store,
+    interest: &Interest<'_>,
+    entry: &mut tar::Entry<'_, R>,
+) -> Result<(), Failure> {
+    let kind = entry.header().entry_type();
+    if kind.is_pax_global_extensions() {
+        return Ok(());
+    }
+    let name = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
+    let path = match normalise(&name) {
+        Ok(path) => path,
+        Err(BadPath::Root) => return Ok(()),
+        Err(BadPath::ClimbsOut) => {
+            push(
+                index,
+                name,
+                "entry path climbs out of the image root; skipped",
+            );
+            return Ok(());
+        }
+    };
+    let (dir, base) = split(&path);
+    if !kind.is_dir() {
+        if let Some(hidden) = base.strip_prefix(WHITEOUT) {
+            whiteout(index, &path, dir, base, hidden);
+            return Ok(());
+        }
+    }
+    let recorded = match kind {
+        EntryType::Directory => Entry::Dir,
+        EntryType::Regular | EntryType::Continuous | EntryType::GNUSparse => {
+            file(store, interest, &path, entry)?
+        }
+        EntryType::Symlink => Entry::Symlink {
+            target: link_name(entry),
+        },
+        EntryType::Link => match hard_link(index, interest, &path, &link_name(entry)) {
+            Some(recorded) => recorded,
+            None => return Ok(()),
+        },
+        EntryType::Char | EntryType::Block | EntryType::Fifo => Entry::Other,
+        other => {
+            push(
+                index,
+                path,
+                &format!(
+                    "unsupported tar entry type {:?}; skipped",
+                    other.as_byte() as char
+                ),
+            );
+            return Ok(());
+        }
+    };
+    index.entries.insert(path, recorded);
+    Ok(())
+}
+
+fn whiteout(index: &mut LayerIndex, path: &str, dir: &str, base: &str, hidden: &str) {
+    if base == OPAQUE {
+        index.opaque_dirs.insert(dir.to_string());
+    } else if hidden.starts_with(WHITEOUT) {
+        // Other `.wh..wh.` names are aufs bookkeeping (hard-link stores), not deletions.
+    } else if hidden.is_empty() {
+        push(index, path.to_string(), "whiteout names no file; skipped");
+    } else {
+        index.whiteouts.insert(child(dir, hidden));
+    }
+}
+
+fn file<R: Read>(
+    store: &mut Store,
+    interest: &Interest<'_>,
+    path: &str,
+    entry: &mut tar::Entry<'_, R>,
+) -> Result<Entry, Failure> {
+    let size = entry.size();
+    let mode = entry.header().mode().unwrap_or(0);
+    let content = if (interest.path)(path) {
+        if size > interest.max_file_size {
+            Content::TooLarge
+        } else {
+            store.keep(entry)?
+        }
+    } else if interest.executables && mode & 0o111 != 0 {
+        store.keep_marked(entry, size, interest)?
+    } else {
+        // Unread data is skipped by the tar reader, by its stored size: a sparse file's holes
+        // are never expanded.
+        Content::NotKept
+    };
+    Ok(Entry::File {
+        size,
+        mode,
+        content,
+    })
+}
+
+/// A hard link shares its target's entry when this layer holds the target; otherwise it is
+/// resolved in the merged image.
+fn hard_link(
+    index: &mut LayerIndex,
+    interest: &Interest<'_>,
+    path: &str,
+    target: &str,
+) -> Option<Entry> {
+    let target = match normalise(target) {
+        Ok(target) => target,
+        Err(_) => {
+            push(
+                index,
+                path.to_string(),
+                &format!("hard link target {target:?} is outside the image root; skipped"),
+            );
+            return None;
+        }
+    };
+    match index.entries.get(&target) {
+        Some(Entry::Dir) => {
+            push(
+                index,
+                path.to_string(),
+                &format!("hard link to the directory {target:?}; skipped"),
+            );
+            None
+        }
+        Some(Entry::File {
+            content: Content::NotKept,
+            ..
+        }) if (interest.path)(path) => {
+            push(
+                index,
+                path.to_string(),
+                &format!("hard link to {target:?}, which was not kept; not read"),
+            );
+            index.entries.get(&target).cloned()
+        }
+        Some(shared) => Some(shared.clone()),
+        None => Some(Entry::Hardlink { target }),
+    }
+}
+
+fn link_name<R: Read>(entry: &tar::Entry<'_, R>) -> String {
+    entry
+        .link_name_bytes()
+        .map(|name| String::from_utf8_lossy(&name).into_owned())
+        .unwrap_or_default()
+}
+
+fn push(index: &mut LayerIndex, path: String, message: &str) {
+    index.issues.push(FileIssue {
+        path,
+        line: None,
+        level: IssueLevel::Warning,
+        message: message.to_string(),
+    });
+}

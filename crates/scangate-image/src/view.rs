@@ -1,0 +1,325 @@
+//! The image's final filesystem: layers applied base first, with OCI whiteouts, read from the
+//! files extraction kept.
+
+use crate::layers::path::{ancestors, child};
+use crate::layers::{Content, Entry, LayerIndex, stored_file};
+use scangate_fsview::{FileView, Select, ViewError, Walk};
+use scangate_types::{FileIssue, IssueLevel, LayerRef};
+use std::collections::{BTreeMap, VecDeque};
+use std::fs;
+use std::io::{self, Read};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// Symbolic links followed while resolving one path, as Linux allows.
+const MAX_LINK_HOPS: usize = 40;
+
+/// The image's final filesystem as the catalogers see it.
+pub struct ImageView {
+    layers: Vec<ViewLayer>,
+    /// Every path of the final tree -> the position in `layers` of the entry that holds it.
+    tree: BTreeMap<String, usize>,
+    max_file_size: u64,
+}
+
+#[derive(Clone)]
+struct ViewLayer {
+    layer: LayerRef,
+    dir: PathBuf,
+    index: Arc<LayerIndex>,
+}
+
+impl ImageView {
+    /// `layers`: base first, each with the directory its files were extracted into and its index.
+    pub fn new(layers: Vec<(LayerRef, PathBuf, LayerIndex)>, max_file_size: u64) -> ImageView {
+        let layers = layers
+            .into_iter()
+            .map(|(layer, dir, index)| ViewLayer {
+                layer,
+                dir,
+                index: Arc::new(index),
+            })
+            .collect();
+        ImageView::merge(layers, max_file_size)
+    }
+
+    fn merge(layers: Vec<ViewLayer>, max_file_size: u64) -> ImageView {
+        let mut tree = BTreeMap::new();
+        for (pos, layer) in layers.iter().enumerate() {
+            let index = &layer.index;
+            // Whiteouts and replacements hide lower layers only: remove first, then add.
+            for dir in &index.opaque_dirs {
+                remove_under(&mut tree, dir);
+            }
+            for gone in &index.whiteouts {
+                tree.remove(gone);
+                remove_under(&mut tree, gone);
+            }
+            for (path, entry) in &index.entries {
+                if !entry.is_dir() {
+                    remove_under(&mut tree, path);
+                }
+            }
+            for path in index.entries.keys() {
+                tree.insert(path.clone(), pos);
+            }
+        }
+        ImageView {
+            layers,
+            tree,
+            max_file_size,
+        }
+    }
+
+    /// The image as it stood after the layer at position `last` (0-based).
+    pub(crate) fn upto(&self, last: usize) -> ImageView {
+        ImageView::merge(self.layers[..=last].to_vec(), self.max_file_size)
+    }
+
+    /// The layer that holds the final version of `path` (of the file a link leads to).
+    pub fn origin(&self, path: &str) -> Option<&LayerRef> {
+        self.origin_position(path).map(|pos| self.layer_ref(pos))
+    }
+
+    pub(crate) fn origin_position(&self, path: &str) -> Option<usize> {
+        match self.resolve(path) {
+            Ok((pos, _)) => pos,
+            Err(_) => self.tree.get(path).copied(),
+        }
+    }
+
+    pub(crate) fn layer_ref(&self, pos: usize) -> &LayerRef {
+        &self.layers[pos].layer
+    }
+
+    /// Positions of the layers that wrote, replaced or deleted `path` (after links), base first.
+    pub(crate) fn writers(&self, path: &str) -> Vec<usize> {
+        let real = self.resolve(path).map_or_else(|_| path.to_string(), |(_, r)| r);
+        (0..self.layers.len())
+            .filter(|&pos| touches(&self.layers[pos].index, &real))
+            .collect()
+    }
+
+    /// Problems met while reading layers (skipped hostile entries, too-large files).
+    pub fn issues(&self) -> Vec<FileIssue> {
+        let mut issues: Vec<FileIssue> = self
+            .layers
+            .iter()
+            .flat_map(|layer| {
+                layer.index.issues.iter().map(|issue| FileIssue {
+                    message: format!("layer {}: {}", layer.layer.index, issue.message),
+                    ..issue.clone()
+                })
+            })
+            .collect();
+        for (path, &pos) in &self.tree {
+            if let Some(Entry::File {
+                size,
+                content: Content::TooLarge,
+                ..
+            }) = self.entry_at(path, pos)
+            {
+                let too_large = ViewError::TooLarge {
+                    size: *size,
+                    limit: self.max_file_size,
+                };
+                issues.push(warning(path, too_large.to_string()));
+            }
+        }
+        issues.sort();
+        issues
+    }
+
+    fn entry_at(&self, path: &str, pos: usize) -> Option<&Entry> {
+        self.layers[pos].index.entries.get(path)
+    }
+
+    fn entry(&self, path: &str) -> Option<(usize, &Entry)> {
+        let pos = *self.tree.get(path)?;
+        Some((pos, self.entry_at(path, pos)?))
+    }
+
+    /// The path `path` leads to, links followed inside the image: an absolute target starts at
+    /// the image root and `..` stops there. With the position of the layer holding it (`None`
+    /// for the root itself).
+    fn resolve(&self, path: &str) -> Result<(Option<usize>, String), ViewError> {
+        let mut pending: VecDeque<String> = path.split('/').map(str::to_string).collect();
+        let mut resolved: Vec<String> = Vec::new();
+        let mut holder = None;
+        let mut hops = 0;
+        while let Some(part) = pending.pop_front() {
+            match part.as_str() {
+                "" | "." => continue,
+                ".." => {
+                    resolved.pop();
+                    holder = None;
+                    continue;
+                }
+                _ => {}
+            }
+            resolved.push(part);
+            let (pos, entry) = self.entry(&resolved.join("/")).ok_or(ViewError::NotFound)?;
+            let (target, from_root) = match entry {
+                Entry::Symlink { target } => (target, target.starts_with('/')),
+                Entry::Hardlink { target } => (target, true),
+                Entry::Dir => {
+                    holder = Some(pos);
+                    continue;
+                }
+                _ if pending.iter().any(|p| !p.is_empty() && p != ".") => {
+                    return Err(ViewError::NotFound);
+                }
+                _ => {
+                    holder = Some(pos);
+                    continue;
+                }
+            };
+            hops += 1;
+            if hops > MAX_LINK_HOPS {
+                return Err(ViewError::Io(io::Error::other(
+                    "too many levels of symbolic links",
+                )));
+            }
+            resolved.pop();
+            if from_root {
+                resolved.clear();
+            }
+            for part in target.split('/').rev() {
+                pending.push_front(part.to_string());
+            }
+        }
+        Ok((holder, resolved.join("/")))
+    }
+
+    fn resolve_entry(&self, path: &str) -> Result<(usize, String, &Entry), ViewError> {
+        let (pos, real) = self.resolve(path)?;
+        let pos = pos.ok_or(ViewError::NotRegular)?;
+        let entry = self.entry_at(&real, pos).ok_or(ViewError::NotFound)?;
+        Ok((pos, real, entry))
+    }
+}
+
+impl FileView for ImageView {
+    fn walk(&self, select: &Select<'_>) -> Walk {
+        // Real path -> the paths that reach it; a file reached through links is listed once.
+        let mut found: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+        let mut walk = Walk::default();
+        for (path, &pos) in &self.tree {
+            let Some(entry) = self.entry_at(path, pos) else {
+                continue;
+            };
+            match entry {
+                Entry::File {
+                    content: Content::Kept { .. },
+                    ..
+                } => {
+                    if (select.path)(path) {
+                        found.entry(path.clone()).or_default().push(path);
+                    } else if select.executables && entry.is_executable() {
+                        walk.executables.push(path.clone());
+                    }
+                }
+                Entry::File {
+                    content: Content::NotKept,
+                    ..
+                } if (select.path)(path) => {
+                    walk.issues
+                        .push(warning(path, "not kept from its layer; not read".into()));
+                }
+                Entry::Symlink { .. } | Entry::Hardlink { .. } if (select.path)(path) => {
+                    match self.resolve_entry(path) {
+                        Ok((_, real, Entry::File { content, .. })) => {
+                            if matches!(content, Content::Kept { .. }) {
+                                found.entry(real).or_default().push(path);
+                            }
+                        }
+                        Ok(_) => {}
+                        Err(_) => walk.issues.push(warning(
+                            path,
+                            "broken or looping symbolic link; not read".into(),
+                        )),
+                    }
+                }
+                _ => {}
+            }
+        }
+        walk.files = found
+            .into_iter()
+            .filter_map(|(real, mut paths)| {
+                paths.sort_by_key(|p| (*p != real, p.len(), p.to_string()));
+                paths.first().map(|p| p.to_string())
+            })
+            .collect();
+        walk.files.sort();
+        walk.issues.sort();
+        walk
+    }
+
+    fn read(&self, path: &str) -> Result<Vec<u8>, ViewError> {
+        let (pos, _, entry) = self.resolve_entry(path)?;
+        let Entry::File { size, content, .. } = entry else {
+            return Err(ViewError::NotRegular);
+        };
+        let too_large = ViewError::TooLarge {
+            size: *size,
+            limit: self.max_file_size,
+        };
+        match content {
+            Content::Kept { .. } if *size > self.max_file_size => Err(too_large),
+            Content::TooLarge => Err(too_large),
+            Content::NotKept => Err(ViewError::Io(io::Error::other(
+                "not kept from its layer (no cataloger asked for it)",
+            ))),
+            Content::Kept { file } => {
+                let stored = stored_file(&self.layers[pos].dir, *file);
+                let mut bytes = Vec::with_capacity(*size as usize);
+                fs::File::open(stored)?
+                    .take(self.max_file_size + 1)
+                    .read_to_end(&mut bytes)?;
+                Ok(bytes)
+            }
+        }
+    }
+
+    fn is_file(&self, path: &str) -> bool {
+        matches!(self.resolve_entry(path), Ok((_, _, Entry::File { .. })))
+    }
+}
+
+/// Whether `index` writes, replaces or deletes `path`: an entry at it, a whiteout of it or of an
+/// ancestor, an opaque ancestor, or a non-directory replacing an ancestor.
+fn touches(index: &LayerIndex, path: &str) -> bool {
+    index.entries.contains_key(path)
+        || index.whiteouts.contains(path)
+        || index.opaque_dirs.contains("")
+        || ancestors(path).any(|dir| {
+            index.whiteouts.contains(dir)
+                || index.opaque_dirs.contains(dir)
+                || index.entries.get(dir).is_some_and(|e| !e.is_dir())
+        })
+}
+
+/// Removes everything strictly under `dir` (`""`: the whole tree).
+fn remove_under(tree: &mut BTreeMap<String, usize>, dir: &str) {
+    if dir.is_empty() {
+        tree.clear();
+        return;
+    }
+    // '0' follows '/' in byte order: the range holds exactly the paths under `dir/`.
+    let below: Vec<String> = tree
+        .range(child(dir, "")..format!("{dir}0"))
+        .map(|(path, _)| path.clone())
+        .collect();
+    for path in below {
+        tree.remove(&path);
+    }
+}
+
+fn warning(path: &str, message: String) -> FileIssue {
+    FileIssue {
+        path: path.to_string(),
+        line: None,
+        level: IssueLevel::Warning,
+        message,
+    }
+}
