@@ -292,3 +292,47 @@ fn containerd_without_socket_is_unavailable() {
         format!("containerd: no API socket at {}", socket.display())
     );
 }
+
+/// A socket nobody listens on: bound, then its listener dropped.
+fn dead_socket(dir: &Path) -> PathBuf {
+    let socket = dir.join("dead.sock");
+    drop(std::os::unix::net::UnixListener::bind(&socket).unwrap());
+    socket
+}
+
+#[test]
+fn engine_socket_that_refuses_is_unavailable() {
+    let temp = tempfile::tempdir().unwrap();
+    let socket = dead_socket(temp.path());
+    let error = EngineSource::open_at(
+        EngineKind::Podman,
+        Endpoint::Unix(socket.clone()),
+        "debian:bookworm",
+        &options(temp.path()),
+    )
+    .err()
+    .unwrap();
+    let message = error.to_string();
+    let prefix = format!("podman: unix://{}: ", socket.display());
+    assert!(message.starts_with(&prefix), "{message}");
+    assert!(
+        message.ends_with("Connection refused (os error 111)"),
+        "{message}"
+    );
+}
+
+#[test]
+fn containerd_socket_that_refuses_is_unavailable() {
+    let temp = tempfile::tempdir().unwrap();
+    let socket = dead_socket(temp.path());
+    let error = ContainerdSource::open_at(&socket, "debian:bookworm", &options(temp.path()))
+        .err()
+        .unwrap();
+    let message = error.to_string();
+    let prefix = format!("containerd: {}: ", socket.display());
+    assert!(message.starts_with(&prefix), "{message}");
+    assert!(
+        message.ends_with("Connection refused (os error 111)"),
+        "{message}"
+    );
+}

@@ -9,7 +9,7 @@ use crate::{Image, ImageError};
 use containerd_client::services::v1::content_client::ContentClient;
 use containerd_client::services::v1::images_client::ImagesClient;
 use containerd_client::services::v1::{GetImageRequest, ReadContentRequest, ReadContentResponse};
-use containerd_client::tonic::metadata::MetadataValue;
+use containerd_client::tonic::metadata::{Ascii, MetadataValue};
 use containerd_client::tonic::transport::Channel;
 use containerd_client::tonic::{Code, Request, Status, Streaming};
 use std::io::{self, Read};
@@ -25,7 +25,12 @@ const MAX_INDEX_DEPTH: usize = 2;
 /// An image in containerd.
 pub struct ContainerdSource {
     image: Image,
-    namespace: MetadataValue<containerd_client::tonic::metadata::Ascii>,
+    store: Store,
+}
+
+/// A connection to containerd's API, in one namespace.
+struct Store {
+    namespace: MetadataValue<Ascii>,
     content: ContentClient<Channel>,
     /// Drives the gRPC connection; readers block on it for each chunk.
     runtime: Runtime,
@@ -73,24 +78,25 @@ impl ContainerdSource {
             .map_err(|error| unavailable(format!("cannot start the API client: {error}")))?;
         let channel = runtime
             .block_on(containerd_client::connect(socket))
-            .map_err(|error| unavailable(format!("{}: {error}", socket.display())))?;
-        let mut source = ContainerdSource {
-            image: Image {
-                reference: name.to_string(),
-                manifest_digest: None,
-                config_digest: String::new(),
-                platform: String::new(),
-                layers: Vec::new(),
-            },
+            .map_err(|error| {
+                unavailable(format!(
+                    "{}: {}",
+                    socket.display(),
+                    super::error_chain(&error)
+                ))
+            })?;
+        let store = Store {
             namespace,
             content: ContentClient::new(channel.clone()),
             runtime,
         };
-        let target = source.target(ImagesClient::new(channel), name)?;
-        source.image = source.resolve(name, target, &wanted)?;
-        Ok(source)
+        let target = store.target(ImagesClient::new(channel), name)?;
+        let image = store.resolve(name, target, &wanted)?;
+        Ok(ContainerdSource { image, store })
     }
+}
 
+impl Store {
     /// The descriptor the image's name points at: the name as given, else its normalised form.
     fn target(
         &self,
@@ -210,7 +216,7 @@ impl ImageSource for ContainerdSource {
 
     fn blob(&self, digest: &str) -> Result<Box<dyn Read + Send + '_>, ImageError> {
         Digest::parse(digest)?;
-        Ok(Box::new(self.read_content(digest)?))
+        Ok(Box::new(self.store.read_content(digest)?))
     }
 }
 

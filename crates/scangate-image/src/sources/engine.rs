@@ -127,7 +127,7 @@ impl Endpoint {
     fn unavailable(&self, kind: EngineKind, error: &ApiError) -> ImageError {
         ImageError::Unavailable {
             source_name: kind.name(),
-            message: format!("{self}: {error}"),
+            message: format!("{self}: {}", super::error_chain(error)),
         }
     }
 }

@@ -35,3 +35,17 @@ pub struct SourceOptions {
     /// The containerd namespace (`--containerd-namespace`, default `default`).
     pub containerd_namespace: Option<String>,
 }
+
+/// An error and its causes, `outer: inner: ...`: transport errors say little at the top.
+pub(crate) fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut cause = error.source();
+    while let Some(inner) = cause {
+        let inner_text = inner.to_string();
+        if !text.ends_with(&inner_text) {
+            text = format!("{text}: {inner_text}");
+        }
+        cause = inner.source();
+    }
+    text
+}
