@@ -191,11 +191,6 @@ impl EngineSource {
             let _context = runtime.enter();
             endpoint.connect(kind)?
         };
-        let (inspect, history) = runtime.block_on(async {
-            let inspect = client.inspect_image(name).await;
-            let history = client.image_history(name).await;
-            (inspect, history)
-        });
         let api_error = |error: ApiError| match error {
             ApiError::DockerResponseServerError {
                 status_code: 404, ..
@@ -205,8 +200,14 @@ impl EngineSource {
             },
             other => endpoint.unavailable(kind, &other),
         };
-        let inspect = inspect.map_err(api_error)?;
-        let history = history.map_err(api_error)?;
+        let inspect = runtime
+            .block_on(client.inspect_image(name))
+            .map_err(api_error)?;
+        // The history of the inspected id: the name may move to another image meanwhile.
+        let id = inspect.id.as_deref().unwrap_or(name);
+        let history = runtime
+            .block_on(client.image_history(id))
+            .map_err(api_error)?;
         let (image, attributed) = image_from_inspect(kind, name, &inspect, &history)?;
         let mut source = EngineSource {
             kind,
