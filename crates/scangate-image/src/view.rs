@@ -94,7 +94,9 @@ impl ImageView {
 
     /// Positions of the layers that wrote, replaced or deleted `path` (after links), base first.
     pub(crate) fn writers(&self, path: &str) -> Vec<usize> {
-        let real = self.resolve(path).map_or_else(|_| path.to_string(), |(_, r)| r);
+        let real = self
+            .resolve(path)
+            .map_or_else(|_| path.to_string(), |(_, r)| r);
         (0..self.layers.len())
             .filter(|&pos| touches(&self.layers[pos].index, &real))
             .collect()

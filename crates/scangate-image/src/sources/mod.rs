@@ -1,7 +1,9 @@
 //! Where images come from. Each source resolves a reference to one [`Image`] and hands out
 //! blobs by digest; callers verify what they read against the digest.
 
+pub mod containerd;
 pub mod docker_archive;
+pub mod engine;
 pub mod oci_layout;
 pub mod registry;
 mod tar_members;
@@ -77,11 +79,30 @@ fn open_in(
             let name = reference::ImageName::parse(rest)?;
             Ok(Box::new(registry::RegistrySource::open(&name, options)?))
         }
-        SourceKind::Docker | SourceKind::Podman | SourceKind::Containerd => {
-            Err(ImageError::Unavailable {
-                source_name: kind.name(),
-                message: "not built in yet".to_string(),
-            })
-        }
+        SourceKind::Docker => Ok(Box::new(engine::EngineSource::open(
+            engine::EngineKind::Docker,
+            rest,
+            options,
+        )?)),
+        SourceKind::Podman => Ok(Box::new(engine::EngineSource::open(
+            engine::EngineKind::Podman,
+            rest,
+            options,
+        )?)),
+        SourceKind::Containerd => Ok(Box::new(containerd::ContainerdSource::open(rest, options)?)),
     }
+}
+
+/// An error and its causes, `outer: inner: ...`: transport errors say little at the top.
+pub(crate) fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut cause = error.source();
+    while let Some(inner) = cause {
+        let inner_text = inner.to_string();
+        if !text.ends_with(&inner_text) {
+            text = format!("{text}: {inner_text}");
+        }
+        cause = inner.source();
+    }
+    text
 }
