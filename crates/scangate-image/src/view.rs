@@ -94,7 +94,9 @@ impl ImageView {
 
     /// Positions of the layers that wrote, replaced or deleted `path` (after links), base first.
     pub(crate) fn writers(&self, path: &str) -> Vec<usize> {
-        let real = self.resolve(path).map_or_else(|_| path.to_string(), |(_, r)| r);
+        let real = self
+            .resolve(path)
+            .map_or_else(|_| path.to_string(), |(_, r)| r);
         (0..self.layers.len())
             .filter(|&pos| touches(&self.layers[pos].index, &real))
             .collect()
@@ -158,7 +160,14 @@ impl ImageView {
                 _ => {}
             }
             resolved.push(part);
-            let (pos, entry) = self.entry(&resolved.join("/")).ok_or(ViewError::NotFound)?;
+            let Some((pos, entry)) = self.entry(&resolved.join("/")) else {
+                // Layers need not list a directory before what is in it.
+                if pending.iter().all(|p| p.is_empty() || p == ".") {
+                    return Err(ViewError::NotFound);
+                }
+                holder = None;
+                continue;
+            };
             let (target, from_root) = match entry {
                 Entry::Symlink { target } => (target, target.starts_with('/')),
                 Entry::Hardlink { target } => (target, true),

@@ -37,7 +37,7 @@ pub(crate) fn entries<R: Read>(
             source,
         })
     })?;
-    let mut store = Store::new(&files);
+    let mut store = Store::new(dest);
     let mut index = LayerIndex::new();
     for entry in archive.entries().map_err(Failure::Stream)? {
         let mut entry = entry.map_err(Failure::Stream)?;
