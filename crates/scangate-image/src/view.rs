@@ -160,7 +160,14 @@ impl ImageView {
                 _ => {}
             }
             resolved.push(part);
-            let (pos, entry) = self.entry(&resolved.join("/")).ok_or(ViewError::NotFound)?;
+            let Some((pos, entry)) = self.entry(&resolved.join("/")) else {
+                // Layers need not list a directory before what is in it.
+                if pending.iter().all(|p| p.is_empty() || p == ".") {
+                    return Err(ViewError::NotFound);
+                }
+                holder = None;
+                continue;
+            };
             let (target, from_root) = match entry {
                 Entry::Symlink { target } => (target, target.starts_with('/')),
                 Entry::Hardlink { target } => (target, true),

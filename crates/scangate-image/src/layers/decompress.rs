@@ -13,7 +13,7 @@ const ZSTD_MAGIC: &[u8] = &[0x28, 0xb5, 0x2f, 0xfd];
 pub(crate) type Sniffed<R> = Chain<Cursor<Vec<u8>>, R>;
 
 pub(crate) enum Decoder<R: BufRead> {
-    Gzip(MultiGzDecoder<Sniffed<R>>),
+    Gzip(Box<MultiGzDecoder<Sniffed<R>>>),
     Zstd(zstd::stream::read::Decoder<'static, Sniffed<R>>),
     Plain(Sniffed<R>),
 }
@@ -28,7 +28,7 @@ impl<R: BufRead> Decoder<R> {
         let stream = Cursor::new(magic).chain(blob);
         let magic = stream.get_ref().0.get_ref();
         Ok(if magic.starts_with(GZIP_MAGIC) {
-            Decoder::Gzip(MultiGzDecoder::new(stream))
+            Decoder::Gzip(Box::new(MultiGzDecoder::new(stream)))
         } else if magic.starts_with(ZSTD_MAGIC) {
             Decoder::Zstd(zstd::stream::read::Decoder::with_buffer(stream)?)
         } else {

@@ -37,7 +37,7 @@ pub(crate) fn entries<R: Read>(
             source,
         })
     })?;
-    let mut store = Store::new(&files);
+    let mut store = Store::new(dest);
     let mut index = LayerIndex::new();
     for entry in archive.entries().map_err(Failure::Stream)? {
         let mut entry = entry.map_err(Failure::Stream)?;
@@ -83,11 +83,11 @@ fn record<R: Read>(
         }
     };
     let (dir, base) = split(&path);
-    if !kind.is_dir() {
-        if let Some(hidden) = base.strip_prefix(WHITEOUT) {
-            whiteout(index, &path, dir, base, hidden);
-            return Ok(());
-        }
+    if let Some(hidden) = base.strip_prefix(WHITEOUT)
+        && !kind.is_dir()
+    {
+        whiteout(index, &path, dir, base, hidden);
+        return Ok(());
     }
     let recorded = match kind {
         EntryType::Directory => Entry::Dir,

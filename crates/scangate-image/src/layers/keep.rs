@@ -48,7 +48,7 @@ impl Store {
             .markers
             .iter()
             .filter(|m| !m.is_empty())
-            .map(|m| Finder::new(m))
+            .map(Finder::new)
             .collect();
         if finders.is_empty() || size < ELF_MAGIC.len() as u64 {
             return Ok(Content::NotKept);

@@ -1,0 +1,282 @@
+//! Hostile layers: each is refused with a clear error or its bad entries skipped with an
+//! issue, and nothing is ever written outside the layer's directory.
+
+mod support;
+
+use flate2::Compression;
+use flate2::write::GzEncoder;
+use scangate_fsview::{FileView, Select, ViewError};
+use scangate_image::{ImageError, ImageView, Limits};
+use scangate_types::LayerRef;
+use std::io::Write;
+use std::path::Path;
+use support::{Compress, Tar, compress, extract, interest, layer_of, listing};
+use tar::EntryType;
+
+fn everything(_: &str) -> bool {
+    true
+}
+
+/// Extracts under `root/layer`, asserting nothing lands anywhere else in `root`.
+fn extract_in(
+    root: &Path,
+    blob: &[u8],
+    layer: &scangate_image::Layer,
+    limits: Limits,
+) -> Result<scangate_image::LayerIndex, ImageError> {
+    let dest = root.join("layer");
+    let (result, _) = extract(blob, layer, &interest(&everything), limits, &dest);
+    let outside: Vec<String> = listing(root)
+        .into_iter()
+        .filter(|path| !path.starts_with("layer/"))
+        .collect();
+    assert!(outside.is_empty(), "{outside:?}");
+    result
+}
+
+#[test]
+fn hostile_entries_are_skipped_and_links_resolve_inside_the_image() {
+    let tar = Tar::new()
+        .file("../../etc/passwd", b"root::0:0")
+        .file("/abs/path", b"absolute")
+        .file("host/file", b"inside the image")
+        .symlink("etc/os-release", "../../../../host/file")
+        .symlink("etc/shadow-link", "/etc/shadow")
+        .symlink("etc/loop", "loop")
+        .hardlink("etc/hl-out", "../../outside")
+        .hardlink("etc/hl-missing", "nonexistent/file")
+        .entry("dev/null", EntryType::Char, "", b"", 0o666)
+        .entry("dev/fifo", EntryType::Fifo, "", b"", 0o666)
+        .file("etc/.wh.", b"")
+        .finish();
+    let blob = compress(&tar, Compress::Gzip);
+    let layer = layer_of(&tar, &blob);
+    let root = tempfile::tempdir().unwrap();
+    let index = extract_in(root.path(), &blob, &layer, Limits::default()).unwrap();
+    assert_eq!(
+        listing(&root.path().join("layer")),
+        ["files/0", "files/1", "index.json"]
+    );
+
+    let layer_ref = LayerRef {
+        index: 0,
+        diff_id: layer.diff_id.clone(),
+        created_by: None,
+    };
+    let view = ImageView::new(vec![(layer_ref, root.path().join("layer"), index)], 1 << 20);
+    let issues: Vec<String> = view.issues().iter().map(ToString::to_string).collect();
+    assert_eq!(
+        issues,
+        [
+            "../../etc/passwd: layer 0: entry path climbs out of the image root; skipped",
+            "etc/.wh.: layer 0: whiteout names no file; skipped",
+            "etc/hl-out: layer 0: hard link target \"../../outside\" is outside the image root; skipped",
+        ]
+    );
+    let walk = view.walk(&Select {
+        path: &everything,
+        executables: false,
+    });
+    assert_eq!(walk.files, ["abs/path", "host/file"]);
+    let walk_issues: Vec<String> = walk.issues.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        walk_issues,
+        [
+            "etc/hl-missing: broken or looping symbolic link; not read",
+            "etc/loop: broken or looping symbolic link; not read",
+            "etc/shadow-link: broken or looping symbolic link; not read",
+        ]
+    );
+    assert_eq!(view.read("etc/os-release").unwrap(), b"inside the image");
+    assert_eq!(view.read("abs/path").unwrap(), b"absolute");
+    assert!(matches!(
+        view.read("etc/shadow-link"),
+        Err(ViewError::NotFound)
+    ));
+    assert!(matches!(
+        view.read("etc/hl-missing"),
+        Err(ViewError::NotFound)
+    ));
+    assert!(matches!(view.read("etc/passwd"), Err(ViewError::NotFound)));
+    assert!(matches!(
+        view.read("../../etc/passwd"),
+        Err(ViewError::NotFound)
+    ));
+    assert!(matches!(view.read("dev/null"), Err(ViewError::NotRegular)));
+    assert_eq!(
+        view.read("etc/loop").unwrap_err().to_string(),
+        "cannot read: too many levels of symbolic links"
+    );
+}
+
+#[test]
+fn a_sparse_file_of_ten_gigabytes_is_never_expanded() {
+    const TEN_GB: u64 = 10 << 30;
+    let tar = Tar::new()
+        .sparse("var/lib/huge.img", TEN_GB, 0o644)
+        .sparse("usr/bin/huge", TEN_GB, 0o755)
+        .file("after", b"still read")
+        .finish();
+    let blob = compress(&tar, Compress::Gzip);
+    let layer = layer_of(&tar, &blob);
+    let root = tempfile::tempdir().unwrap();
+    let started = std::time::Instant::now();
+    let index = extract_in(root.path(), &blob, &layer, Limits::default()).unwrap();
+    assert!(started.elapsed().as_secs() < 10, "{:?}", started.elapsed());
+    assert_eq!(
+        listing(&root.path().join("layer")),
+        ["files/0", "index.json"]
+    );
+    let view = ImageView::new(
+        vec![(
+            LayerRef {
+                index: 0,
+                diff_id: layer.diff_id.clone(),
+                created_by: None,
+            },
+            root.path().join("layer"),
+            index,
+        )],
+        1 << 20,
+    );
+    let issues: Vec<String> = view.issues().iter().map(ToString::to_string).collect();
+    assert_eq!(
+        issues,
+        [
+            "usr/bin/huge: file is 10240.0 MiB, over the 1.0 MiB limit (raise it with --max-file-size)",
+            "var/lib/huge.img: file is 10240.0 MiB, over the 1.0 MiB limit (raise it with --max-file-size)",
+        ]
+    );
+    assert_eq!(view.read("after").unwrap(), b"still read");
+    assert!(matches!(
+        view.read("var/lib/huge.img"),
+        Err(ViewError::TooLarge {
+            size: TEN_GB,
+            limit: 1_048_576
+        })
+    ));
+}
+
+#[test]
+fn a_gzip_bomb_is_refused() {
+    // 16 MiB of zeros in one entry: gzip members of 1 MiB each, concatenated (about 1 KiB each).
+    let header = Tar::new().file("zeros", b"").finish();
+    let mut tar_header = header[..512].to_vec();
+    let mut fake = tar::Header::from_byte_slice(&tar_header).clone();
+    fake.set_size(16 << 20);
+    fake.set_cksum();
+    tar_header.copy_from_slice(fake.as_bytes());
+    let member = |bytes: &[u8]| {
+        let mut gz = GzEncoder::new(Vec::new(), Compression::best());
+        gz.write_all(bytes).unwrap();
+        gz.finish().unwrap()
+    };
+    let zeros = member(&vec![0; 1 << 20]);
+    let mut blob = member(&tar_header);
+    for _ in 0..16 {
+        blob.extend_from_slice(&zeros);
+    }
+    assert!(blob.len() < 200 * 1024, "{}", blob.len());
+    let layer = layer_of(b"not checked: refused first", &blob);
+    let root = tempfile::tempdir().unwrap();
+    let limits = Limits {
+        bomb_floor: 8 << 20,
+        ..Limits::default()
+    };
+    let err = extract_in(root.path(), &blob, &layer, limits).unwrap_err();
+    let message = err.to_string();
+    assert!(matches!(err, ImageError::Format { .. }), "{err:?}");
+    let expected_start = format!("layer {}: decompression bomb: ", layer.digest);
+    assert!(message.starts_with(&expected_start), "{message}");
+    assert!(
+        message.ends_with("(more than 200x, past 8388608 bytes); layer refused"),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_truncated_layer_names_its_digest() {
+    let tar = Tar::new().file("etc/os-release", &[b'x'; 100_000]).finish();
+    let full = compress(&tar, Compress::Gzip);
+    let layer = layer_of(&tar, &full);
+    let root = tempfile::tempdir().unwrap();
+    let err = extract_in(
+        root.path(),
+        &full[..full.len() / 2],
+        &layer,
+        Limits::default(),
+    )
+    .unwrap_err();
+    assert!(matches!(err, ImageError::Read { .. }), "{err:?}");
+    assert_eq!(
+        err.to_string(),
+        format!("layer {}: incomplete deflate stream", layer.digest)
+    );
+}
+
+#[test]
+fn digests_that_do_not_match_refuse_the_layer() {
+    let tar = Tar::new().file("etc/os-release", b"ID=test\n").finish();
+    let blob = compress(&tar, Compress::Zstd);
+    let root = tempfile::tempdir().unwrap();
+
+    let mut wrong_diff = layer_of(&tar, &blob);
+    wrong_diff.diff_id = support::sha256(b"another tar");
+    let err = extract_in(root.path(), &blob, &wrong_diff, Limits::default()).unwrap_err();
+    let ImageError::DigestMismatch {
+        what,
+        expected,
+        actual,
+    } = err
+    else {
+        panic!("{err:?}")
+    };
+    assert_eq!(what, format!("layer {} diff id", wrong_diff.digest));
+    assert_eq!(expected, support::sha256(b"another tar"));
+    assert_eq!(actual, support::sha256(&tar));
+
+    let mut wrong_blob = layer_of(&tar, &blob);
+    wrong_blob.digest = support::sha256(b"another blob");
+    let root = tempfile::tempdir().unwrap();
+    let err = extract_in(root.path(), &blob, &wrong_blob, Limits::default()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "layer {}: digest mismatch: expected {}, got {}",
+            wrong_blob.digest,
+            wrong_blob.digest,
+            support::sha256(&blob)
+        )
+    );
+}
+
+#[test]
+fn long_tar_metadata_is_bounded() {
+    // A GNU long name of 64 KiB, over a 16 KiB budget.
+    let mut builder = tar::Builder::new(Vec::new());
+    let mut header = tar::Header::new_gnu();
+    header.set_size(1);
+    header.set_mode(0o644);
+    let long = "a/".repeat(32 * 1024) + "x";
+    builder.append_data(&mut header, &long, &b"x"[..]).unwrap();
+    let tar = builder.into_inner().unwrap();
+    let blob = compress(&tar, Compress::None);
+    let layer = layer_of(&tar, &blob);
+    let root = tempfile::tempdir().unwrap();
+    let limits = Limits {
+        header_budget: 16 << 10,
+        ..Limits::default()
+    };
+    let err = extract_in(root.path(), &blob, &layer, limits).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "layer {}: tar metadata between two entries is over 16384 bytes",
+            layer.digest
+        )
+    );
+    // Within the default budget the same layer reads.
+    let root = tempfile::tempdir().unwrap();
+    let index = extract_in(root.path(), &blob, &layer, Limits::default()).unwrap();
+    assert!(index.entries.contains_key(&long));
+}
