@@ -23,5 +23,10 @@ mod rust;
 pub use cataloger::{CatalogError, Cataloger, Catalogued, Context, Diagnostic, SourceFile};
 pub use scan::scan;
 
+/// Byte strings of which every executable the [`registry::binaries`] catalogers can read holds
+/// at least one: an image reader may keep only such files.
+pub const EXECUTABLE_MARKERS: &[&[u8]] =
+    &[golang::BUILDINFO_MAGIC, rust::AUDITABLE_SECTION.as_bytes()];
+
 #[cfg(test)]
 pub(crate) mod testing;

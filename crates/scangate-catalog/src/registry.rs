@@ -31,3 +31,8 @@ pub fn all() -> &'static [&'static dyn Cataloger] {
         &python::InstalledMetadata,
     ]
 }
+
+/// Catalogers that read executables, whatever their names (see [`Cataloger::reads_executables`]).
+pub fn binaries() -> &'static [&'static dyn Cataloger] {
+    &[&golang::GoBinary, &rust::RustAuditable]
+}
