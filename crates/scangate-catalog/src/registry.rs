@@ -23,6 +23,7 @@ pub fn all() -> &'static [&'static dyn Cataloger] {
         &java::GradleLockfile,
         &java::GradleBuild,
         &java::VersionCatalog,
+        &java::JavaArchive,
         &python::Requirements,
         &python::PipfileLock,
         &python::PoetryLock,
