@@ -30,3 +30,30 @@ pub const EXECUTABLE_MARKERS: &[&[u8]] =
 
 #[cfg(test)]
 pub(crate) mod testing;
+
+#[cfg(test)]
+mod tests {
+    use super::EXECUTABLE_MARKERS;
+
+    fn has_marker(bytes: &[u8]) -> bool {
+        EXECUTABLE_MARKERS
+            .iter()
+            .any(|marker| bytes.windows(marker.len()).any(|w| w == *marker))
+    }
+
+    #[test]
+    fn every_executable_fixture_holds_a_marker() {
+        let binaries = [
+            "golang/binary/hello-default",
+            "golang/binary/hello-trimpath",
+            "golang/binary/hello-darwin-arm64",
+            "golang/binary/hello-windows-amd64.exe",
+            "rust/auditable/tiny",
+        ];
+        for rel in binaries {
+            let bytes = std::fs::read(crate::testing::fixture(rel)).unwrap();
+            assert!(has_marker(&bytes), "{rel}");
+        }
+        assert!(!has_marker(b"#!/bin/sh\necho Go buildinf: dep-v0\n"));
+    }
+}
