@@ -106,46 +106,20 @@ impl<'a> Walk<'a> {
     /// within the scanned file (`lib/x.war!/WEB-INF/lib/y.jar`), empty for the file itself;
     /// warnings name entries by such paths, as they are told under the file's path.
     fn archive(&mut self, mut archive: ZipArchive<Cursor<&[u8]>>, inside: &str, depth: usize) {
-        let location = match inside {
-            "" => self.file.to_string(),
-            inside => format!("{}!/{inside}", self.file),
-        };
-        let entry = |name: &str| match inside {
-            "" => name.to_string(),
-            inside => format!("{inside}!/{name}"),
-        };
         let mut entries: Vec<(String, usize)> = (0..archive.len())
             .filter_map(|i| Some((archive.name_for_index(i)?.ok()?.into_owned(), i)))
             .collect();
         entries.sort();
 
-        let mut found = Vec::new();
-        for (name, index) in entries.iter().filter(|(n, _)| is_pom_properties(n)) {
-            if let Some(bytes) = self.read(&mut archive, *index, &entry(name)) {
-                found.push(from_pom_properties(name, &bytes));
-            }
+        let location = join(self.file, inside);
+        for (name, version) in self.identify(&mut archive, &entries, inside, &location) {
+            let at = Location::new(location.as_str(), None);
+            self.packages
+                .push(Package::new(Ecosystem::Maven, name, version, at));
         }
-        if found.is_empty() {
-            let manifest = entries
-                .iter()
-                .find(|(n, _)| n.eq_ignore_ascii_case("META-INF/MANIFEST.MF"));
-            let bytes =
-                manifest.and_then(|(name, index)| self.read(&mut archive, *index, &entry(name)));
-            let attributes = bytes.map(|b| main_attributes(&b)).unwrap_or_default();
-            found.extend(from_manifest_and_name(&attributes, file_name(&location)));
-        }
-        self.packages
-            .extend(found.into_iter().map(|(name, version)| {
-                Package::new(
-                    Ecosystem::Maven,
-                    name,
-                    version,
-                    Location::new(location.as_str(), None),
-                )
-            }));
 
         for (name, index) in entries.iter().filter(|(n, _)| is_archive(n)) {
-            let inner = entry(name);
+            let inner = join(inside, name);
             if depth == self.max_depth {
                 let max = self.max_depth;
                 self.warn(format!(
@@ -160,6 +134,33 @@ impl<'a> Walk<'a> {
                 }
             }
         }
+    }
+
+    /// The `group:artifact` names and versions of one archive, by the rules of the module
+    /// documentation.
+    fn identify(
+        &mut self,
+        archive: &mut ZipArchive<Cursor<&[u8]>>,
+        entries: &[(String, usize)],
+        inside: &str,
+        location: &str,
+    ) -> Vec<(String, Option<String>)> {
+        let mut found = Vec::new();
+        for (name, index) in entries.iter().filter(|(n, _)| is_pom_properties(n)) {
+            if let Some(bytes) = self.read(archive, *index, &join(inside, name)) {
+                found.push(from_pom_properties(name, &bytes));
+            }
+        }
+        if found.is_empty() {
+            let manifest = entries
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case("META-INF/MANIFEST.MF"));
+            let bytes =
+                manifest.and_then(|(name, index)| self.read(archive, *index, &join(inside, name)));
+            let attributes = bytes.map(|b| main_attributes(&b)).unwrap_or_default();
+            found.extend(from_manifest_and_name(&attributes, file_name(location)));
+        }
+        found
     }
 
     /// The uncompressed bytes of entry `index` (called `label` in warnings), within what is left
@@ -201,6 +202,14 @@ impl<'a> Walk<'a> {
                 None
             }
         }
+    }
+}
+
+/// `outer!/inner`, or `inner` alone at the top.
+fn join(outer: &str, inner: &str) -> String {
+    match (outer, inner) {
+        ("", path) | (path, "") => path.to_string(),
+        (outer, inner) => format!("{outer}!/{inner}"),
     }
 }
 
