@@ -168,8 +168,11 @@ impl Audit {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::{catalog_bytes, catalog_fixture, row};
+    use crate::testing::{
+        catalog_bytes, catalog_fixture, file_counts, issues, row, scan_fixture_using,
+    };
     use flate2::{Compression, write::ZlibEncoder};
+    use scangate_fsview::SkipRules;
     use std::io::Write;
 
     fn rows(catalogued: &Catalogued) -> Vec<String> {
@@ -193,6 +196,28 @@ mod tests {
         assert!(catalogued.warnings.is_empty());
         let go = catalog_fixture(&RustAuditable, "golang/binary/hello-default").unwrap();
         assert!(go.packages.is_empty());
+    }
+
+    #[test]
+    fn a_full_scan_finds_the_executable() {
+        let binaries = crate::registry::binaries();
+        let inventory = scan_fixture_using("rust/auditable", SkipRules::default(), binaries);
+        assert_eq!(
+            file_counts(&inventory),
+            [("tiny", 0), ("tiny", 4)],
+            "go-binary then rust-auditable"
+        );
+        let names: Vec<_> = inventory.packages.iter().map(|p| p.purl.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "pkg:cargo/cfg-if@1.0.5",
+                "pkg:cargo/getrandom@0.2.15",
+                "pkg:cargo/itoa@1.0.11",
+                "pkg:cargo/libc@0.2.191",
+            ]
+        );
+        assert!(issues(&inventory).is_empty());
     }
 
     /// An ELF file whose only section is `.dep-v0` holding `content`.
