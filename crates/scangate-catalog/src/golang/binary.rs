@@ -18,7 +18,9 @@
 //!   (`go1.21.5` -> `1.21.5`, `go1.21rc2` -> `1.21.0-rc.2`), the way the Go vulnerability
 //!   database files it; direct, for it is linked in by the toolchain, not through a module.
 //!
-//! `build` lines (compiler flags, VCS stamps) carry no package and are not reported.
+//! `build` lines (compiler flags, VCS stamps) carry no package and are not reported. A program
+//! built in GOPATH mode (as Debian builds its Go packages) has no module lines: only `stdlib`.
+//! Not read: files without section headers (`sstrip`, packers) and universal (fat) Mach-O files.
 
 use crate::{CatalogError, Cataloger, Catalogued, Context, Diagnostic, SourceFile};
 use object::{Object, ObjectSection, ObjectSegment, SectionKind};

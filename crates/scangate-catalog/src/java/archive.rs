@@ -7,7 +7,7 @@
 //!    (fat) jar holds one per bundled artifact, and each is a package.
 //! 2. else the main section of `META-INF/MANIFEST.MF`: the version is `Implementation-Version`,
 //!    else `Bundle-Version`; the group is `Implementation-Vendor-Id` (older Maven archivers
-//!    wrote the groupId there). The artifact is the file name's (below): titles and OSGi
+//!    wrote the groupId there; a project may set it otherwise). The artifact is the file name's (below): titles and OSGi
 //!    symbolic names are not artifact ids, and no group is guessed from them.
 //! 3. else the file name: `name-1.2.3.jar` splits at the last `-` before a digit.
 //!
