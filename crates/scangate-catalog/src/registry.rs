@@ -24,6 +24,7 @@ pub fn all() -> &'static [&'static dyn Cataloger] {
         &java::GradleLockfile,
         &java::GradleBuild,
         &java::VersionCatalog,
+        &java::JavaArchive,
         &python::Requirements,
         &python::PipfileLock,
         &python::PoetryLock,
@@ -36,7 +37,7 @@ pub fn all() -> &'static [&'static dyn Cataloger] {
 /// Catalogers for a root filesystem or an image: everything in [`all`], plus operating-system
 /// package databases and binaries with embedded dependency lists.
 pub fn system() -> Vec<&'static dyn Cataloger> {
-    [all(), os()].concat()
+    [all(), os(), binaries()].concat()
 }
 
 /// Files a cataloger may read while cataloguing another one (a distribution's release file, a
@@ -63,4 +64,9 @@ pub fn consulted(path: &str) -> bool {
 /// The catalogers of operating-system package databases, for root filesystems and images.
 pub fn os() -> &'static [&'static dyn Cataloger] {
     &[&os::DpkgStatus, &os::ApkInstalled, &os::RpmDb]
+}
+
+/// Catalogers that read executables, whatever their names (see [`Cataloger::reads_executables`]).
+pub fn binaries() -> &'static [&'static dyn Cataloger] {
+    &[&golang::GoBinary, &rust::RustAuditable]
 }

@@ -1,5 +1,6 @@
 //! Test helpers: scan a fixture folder with the whole registry and render packages as rows.
 
+use crate::{CatalogError, Cataloger, Catalogued, Context, SourceFile};
 use scangate_fsview::{DirView, SkipRules};
 use scangate_types::{Inventory, Package};
 use std::path::PathBuf;
@@ -26,9 +27,31 @@ pub fn scan_os_fixture(rel: &str) -> Inventory {
 
 /// [`scan_fixture`] with other skip rules (`--include-installed`, `--skip-dir`, ...).
 pub fn scan_fixture_with(rel: &str, skip: SkipRules) -> Inventory {
+    scan_fixture_using(rel, skip, crate::registry::all())
+}
+
+/// [`scan_fixture_with`] with other catalogers ([`crate::registry::binaries`]).
+pub fn scan_fixture_using(rel: &str, skip: SkipRules, catalogers: &[&dyn Cataloger]) -> Inventory {
     let view = DirView::new(&fixture(rel), scangate_fsview::DEFAULT_MAX_FILE_SIZE, skip)
         .unwrap_or_else(|err| panic!("fixture {rel}: {err}"));
-    crate::scan(&view, crate::registry::all())
+    crate::scan(&view, catalogers)
+}
+
+/// Runs `cataloger` alone on `bytes`, as the file `path` of an otherwise empty folder.
+pub fn catalog_bytes(
+    cataloger: &dyn Cataloger,
+    path: &str,
+    bytes: &[u8],
+) -> Result<Catalogued, CatalogError> {
+    let empty = tempfile::tempdir().unwrap();
+    let view = DirView::new(empty.path(), 1, SkipRules::default()).unwrap();
+    cataloger.catalog(&SourceFile { path, bytes }, &Context { view: &view })
+}
+
+/// Runs `cataloger` alone on `fixtures/<rel>`, named by its file name.
+pub fn catalog_fixture(cataloger: &dyn Cataloger, rel: &str) -> Result<Catalogued, CatalogError> {
+    let bytes = std::fs::read(fixture(rel)).unwrap_or_else(|err| panic!("fixture {rel}: {err}"));
+    catalog_bytes(cataloger, scangate_fsview::file_name(rel), &bytes)
 }
 
 /// `name version relationship scope path:line`, one package per row; a requirement shows as

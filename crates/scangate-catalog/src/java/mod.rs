@@ -1,4 +1,5 @@
-//! Java: Maven `pom.xml`, Gradle lockfiles, Gradle build scripts and version catalogs.
+//! Java: Maven `pom.xml`, Gradle lockfiles, Gradle build scripts, version catalogs, and the
+//! archives (jar, war, ear) themselves.
 //!
 //! Every package is named `groupId:artifactId` in the Maven ecosystem; classifiers and
 //! extensions are dropped from the name (they are files of the same package).
@@ -11,12 +12,15 @@
 //!   scope (the strongest over all referencing scripts) and makes it direct. An entry no build
 //!   script references is still reported, with no scope and an unknown relationship.
 
+mod archive;
 mod gradle_build;
 mod gradle_dsl;
 mod gradle_lockfile;
 mod pom;
+mod properties;
 mod version_catalog;
 
+pub use archive::JavaArchive;
 pub use gradle_build::GradleBuild;
 pub use gradle_lockfile::GradleLockfile;
 pub use pom::PomXml;
