@@ -19,7 +19,7 @@ pub fn attribute(inventory: &mut Inventory, view: &ImageView, catalogers: &[&dyn
     let paths: BTreeSet<&str> = inventory
         .packages
         .iter()
-        .flat_map(|p| p.locations.iter().map(|l| l.path.as_str()))
+        .flat_map(|p| p.locations.iter().map(|l| file_of(&l.path)))
         .collect();
     let writers: BTreeMap<String, Vec<usize>> = paths
         .iter()
@@ -42,9 +42,10 @@ pub fn attribute(inventory: &mut Inventory, view: &ImageView, catalogers: &[&dyn
         let found = scan(&Only { view: &then, paths }, catalogers);
         for package in found.packages {
             for location in &package.locations {
-                if paths.contains(&location.path) {
+                let file = file_of(&location.path);
+                if paths.contains(file) {
                     listed
-                        .entry((location.path.clone(), pos))
+                        .entry((file.to_string(), pos))
                         .or_default()
                         .insert((package.name.clone(), package.version.clone()));
                 }
@@ -55,10 +56,11 @@ pub fn attribute(inventory: &mut Inventory, view: &ImageView, catalogers: &[&dyn
     for package in &mut inventory.packages {
         let identity = (package.name.clone(), package.version.clone());
         for location in &mut package.locations {
-            let layers = &writers[&location.path];
+            let file = file_of(&location.path);
+            let layers = &writers[file];
             let lists = |pos: &usize| {
                 listed
-                    .get(&(location.path.clone(), *pos))
+                    .get(&(file.to_string(), *pos))
                     .is_some_and(|found| found.contains(&identity))
             };
             let credited = match layers.as_slice() {
@@ -66,11 +68,16 @@ pub fn attribute(inventory: &mut Inventory, view: &ImageView, catalogers: &[&dyn
                     let since = layers.iter().rev().take_while(|pos| lists(pos)).last();
                     since.copied()
                 }
-                _ => view.origin_position(&location.path),
+                _ => view.origin_position(file),
             };
             location.layer = credited.map(|pos| view.layer_ref(pos).clone());
         }
     }
+}
+
+/// The file a location is in: `app.war!/WEB-INF/lib/x.jar` is inside `app.war`.
+fn file_of(path: &str) -> &str {
+    path.split_once("!/").map_or(path, |(file, _)| file)
 }
 
 /// A view that lists only `paths` (every other file can still be read, as a cataloger's context).

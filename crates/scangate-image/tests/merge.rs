@@ -160,7 +160,9 @@ fn each_layer_records_its_whiteouts_and_opaque_directories() {
     );
 }
 
-/// Reads `name version` lines: a stand-in for a package database several layers rewrite.
+/// Reads `name version` lines: a stand-in for a package database several layers rewrite. The
+/// JSON file stands in for an archive: its packages are inside it (`file!/inner`), as a jar's
+/// nested jars are.
 struct Db;
 
 impl Cataloger for Db {
@@ -179,7 +181,10 @@ impl Cataloger for Db {
             .zip(1..)
             .filter_map(|(line, number)| {
                 let (name, version) = line.split_once(' ')?;
-                let at = file.at(Some(number));
+                let mut at = file.at(Some(number));
+                if at.path.ends_with(".json") {
+                    at.path.push_str("!/lib/nested.jar");
+                }
                 Some(Package::new(
                     Ecosystem::Debian,
                     name,
@@ -218,7 +223,7 @@ fn packages_are_credited_to_the_layer_that_brought_them_in() {
     assert_eq!(
         credited,
         [
-            "cj 9 opt/app/conf/c.json:1 layer 2 RUN upgrade b, remove c",
+            "cj 9 opt/app/conf/c.json!/lib/nested.jar:1 layer 2 RUN upgrade b, remove c",
             "a 1 var/lib/db:1 layer 0 ADD rootfs.tar /",
             "b 2 var/lib/db:2 layer 2 RUN upgrade b, remove c",
             "d 1 var/lib/db:3 layer 1 RUN install d",
