@@ -20,8 +20,10 @@ use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 /// Bumped whenever what a layer entry holds changes (the files kept, the index format): older
-/// entries are then never read again and age out.
+/// entries are then never read again and age out. Entries are also per release, since a
+/// release's catalogers may want other files.
 pub const LAYER_FORMAT: u32 = 1;
+const RELEASE: &str = env!("CARGO_PKG_VERSION");
 
 /// Default bound on the cache's size (`--cache-max-size`).
 pub const DEFAULT_MAX_BYTES: u64 = 5 * 1024 * 1024 * 1024;
@@ -165,7 +167,7 @@ impl Cache {
         Some(
             self.root
                 .join("layers")
-                .join(format!("{name}-v{LAYER_FORMAT}")),
+                .join(format!("{name}-v{LAYER_FORMAT}-{RELEASE}")),
         )
     }
 
@@ -318,7 +320,7 @@ mod tests {
         let staged = staged_with(&cache, 10);
         let path = cache.commit_layer(DIFF_A, staged).unwrap();
         assert_eq!(cache.layer(DIFF_A), Some(path.clone()));
-        assert!(path.ends_with(format!("sha256-{}-v{LAYER_FORMAT}", &DIFF_A[7..])));
+        assert!(path.ends_with(format!("sha256-{}-v{LAYER_FORMAT}-{RELEASE}", &DIFF_A[7..])));
         // A second scan that analysed the same layer keeps the first entry and drops its own.
         let again = staged_with(&cache, 20);
         assert_eq!(cache.commit_layer(DIFF_A, again).unwrap(), path);
