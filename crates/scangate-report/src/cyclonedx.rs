@@ -247,6 +247,19 @@ fn component(package: &Package) -> Component {
             value: requirement.clone(),
         });
     }
+    // In an image: the layer that brought the package in, and its instruction.
+    if let Some(layer) = package.locations.first().and_then(|l| l.layer.as_ref()) {
+        properties.push(Property {
+            name: "scangate:layer:diffId",
+            value: layer.diff_id.clone(),
+        });
+        if let Some(created_by) = &layer.created_by {
+            properties.push(Property {
+                name: "scangate:layer:createdBy",
+                value: created_by.clone(),
+            });
+        }
+    }
     Component {
         kind: "library",
         bom_ref: bom_ref(package),
@@ -388,5 +401,37 @@ fn rating(score: &scangate_types::Score) -> Rating {
         severity: severity.as_str_lower(),
         method,
         vector: (method != "other").then(|| score.value.clone()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use scangate_types::{Ecosystem, LayerRef, Location};
+
+    #[test]
+    fn a_package_from_an_image_names_its_layer() {
+        let mut location = Location::new("var/lib/dpkg/status", Some(41));
+        location.layer = Some(LayerRef {
+            index: 1,
+            diff_id: "sha256:eeb5".into(),
+            created_by: Some("RUN apt-get install -y hello".into()),
+        });
+        let package = Package::new(Ecosystem::Debian, "hello", Some("2.10-3".into()), location);
+        let component = component(&package);
+        let properties: Vec<(&str, &str)> = component
+            .properties
+            .iter()
+            .map(|p| (p.name, p.value.as_str()))
+            .collect();
+        assert_eq!(
+            properties,
+            [
+                ("scangate:ecosystem", "Debian"),
+                ("scangate:relationship", "unknown"),
+                ("scangate:layer:diffId", "sha256:eeb5"),
+                ("scangate:layer:createdBy", "RUN apt-get install -y hello"),
+            ]
+        );
     }
 }
