@@ -2,52 +2,15 @@
 //! shared/osv: the exact set of advisories expected, computed independently (see
 //! tests/data/README.md: an OSV evaluation in Python, cargo-audit, RubyGems' own Gem::Requirement).
 
+mod common;
+
+use common::{data, lines, osv_db};
 use scangate_fsview::{DirView, SkipRules};
-use scangate_vulndb::{Limits, Silent, VulnDb};
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
-
-fn data(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data")
-        .join(rel)
-}
-
-/// shared/osv beside the repository (or above a worktree); missing is a failure in CI only.
-fn osv_dir() -> Option<PathBuf> {
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .canonicalize()
-        .unwrap();
-    let found = manifest
-        .ancestors()
-        .skip(3)
-        .map(|d| d.join("shared/osv"))
-        .find(|d| d.join("README.md").is_file());
-    if found.is_none() {
-        assert_ne!(
-            std::env::var("CI").as_deref(),
-            Ok("true"),
-            "shared/osv is missing beside the repository"
-        );
-        eprintln!("skipped: no shared/osv beside the repository");
-    }
-    found
-}
 
 /// `ADVISORY package version` for every advisory record behind a finding of the scanned folder.
 fn matched(folder: &str, ecosystem: &str) -> Option<BTreeSet<String>> {
-    let osv = osv_dir()?;
-    let source = tempfile::tempdir().unwrap();
-    std::fs::create_dir(source.path().join(ecosystem)).unwrap();
-    std::fs::copy(
-        osv.join(ecosystem).join("all.zip"),
-        source.path().join(ecosystem).join("all.zip"),
-    )
-    .unwrap();
-    let db_path = source.path().join("scangate.db");
-    scangate_vulndb::build(source.path(), &db_path, &Limits::default(), &Silent).unwrap();
-    let db = VulnDb::open(&db_path).unwrap();
-
+    let (_dir, db) = osv_db(ecosystem)?;
     let view = DirView::new(
         &data(folder),
         scangate_fsview::DEFAULT_MAX_FILE_SIZE,
@@ -56,26 +19,7 @@ fn matched(folder: &str, ecosystem: &str) -> Option<BTreeSet<String>> {
     .unwrap();
     let inventory = scangate_catalog::scan(&view, scangate_catalog::registry::all());
     assert!(inventory.issues.is_empty(), "{:?}", inventory.issues);
-    let findings = scangate_match::find(&db, &inventory.packages).unwrap();
-    Some(
-        findings
-            .iter()
-            .flat_map(|f| {
-                f.advisories
-                    .iter()
-                    .map(move |a| format!("{a} {} {}", f.package.name, f.package.version))
-            })
-            .collect(),
-    )
-}
-
-fn expected(rel: &str) -> BTreeSet<String> {
-    std::fs::read_to_string(data(rel))
-        .unwrap()
-        .lines()
-        .filter(|l| !l.is_empty())
-        .map(str::to_owned)
-        .collect()
+    Some(common::matched(&db, &inventory.packages))
 }
 
 /// The 23 advisories cargo-audit 0.22.2 reports over the same RustSec data (15 vulnerabilities and
@@ -90,7 +34,7 @@ fn cargo_lock_matches_cargo_audit() {
     let Some(found) = matched("cargo", "crates.io") else {
         return;
     };
-    assert_eq!(found, expected("cargo/expected-ids.txt"));
+    assert_eq!(found, lines("cargo/expected-ids.txt"));
     assert_eq!(found.len(), 23);
 }
 
@@ -104,7 +48,7 @@ fn gemfile_lock_matches_rubysec_rules() {
     let Some(found) = matched("ruby", "RubyGems") else {
         return;
     };
-    let mut want = expected("ruby/expected-ids.txt");
+    let mut want = lines("ruby/expected-ids.txt");
     want.insert("CVE-2022-23476 nokogiri 1.13.7".to_string());
     assert_eq!(found, want);
     assert_eq!(found.len(), 117);
