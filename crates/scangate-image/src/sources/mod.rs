@@ -55,7 +55,7 @@ pub fn open(
             Ok(source) => return Ok(source),
             // Not there, or no such engine here: the next source may have it.
             Err(err @ (ImageError::NotFound { .. } | ImageError::Unavailable { .. })) => {
-                answers.push(format!("{kind}: {err}"));
+                answers.push(err.to_string());
             }
             Err(err) => return Err(err),
         }
