@@ -19,13 +19,21 @@ impl LayerProgress {
         let layers = image.layers.len();
         let on_terminal = std::io::stderr().is_terminal();
         let bar = (on_terminal && !quiet).then(|| {
-            let total = image.layers.iter().filter_map(|l| l.size).sum();
-            let bar = ProgressBar::new(total);
-            let style = ProgressStyle::with_template(
-                "{spinner} {msg} [{bar:30}] {binary_bytes}/{binary_total_bytes} ({binary_bytes_per_sec})",
-            )
-            .expect("a valid template")
-            .progress_chars("=> ");
+            // Archives from `docker save` do not give layer sizes: then bytes without a total.
+            let total: Option<u64> = image.layers.iter().map(|l| l.size).sum();
+            let (bar, template) = match total {
+                Some(total) => (
+                    ProgressBar::new(total),
+                    "{spinner} {msg} [{bar:30}] {binary_bytes}/{binary_total_bytes} ({binary_bytes_per_sec})",
+                ),
+                None => (
+                    ProgressBar::no_length(),
+                    "{spinner} {msg} {binary_bytes} ({binary_bytes_per_sec})",
+                ),
+            };
+            let style = ProgressStyle::with_template(template)
+                .expect("a valid template")
+                .progress_chars("=> ");
             bar.set_style(style);
             bar.set_message(format!("reading {layers} layers"));
             bar.enable_steady_tick(Duration::from_millis(120));
