@@ -6,6 +6,7 @@ use crate::{Cache, ImageError, ImageSource, ImageView, Layer, attribute};
 use rayon::prelude::*;
 use scangate_catalog::Cataloger;
 use scangate_types::{Inventory, LayerRef};
+use sha2::{Digest, Sha256};
 use std::path::PathBuf;
 
 /// What a scan reports of its layers as it goes.
@@ -45,6 +46,7 @@ pub fn analyze(
         markers: scangate_catalog::EXECUTABLE_MARKERS,
         max_file_size,
     };
+    let variant = variant(catalogers, &interest);
     // Layers are independent until merged: read them on every core.
     let layers: Vec<(LayerRef, PathBuf, LayerIndex)> = image
         .layers
@@ -56,7 +58,9 @@ pub fn analyze(
                 diff_id: layer.diff_id.clone(),
                 created_by: layer.created_by.clone(),
             };
-            let dir = layer_entry(source, cache, layer, &layer_ref, &interest, progress)?;
+            let dir = layer_entry(
+                source, cache, layer, &layer_ref, &interest, &variant, progress,
+            )?;
             let index = LayerIndex::load(&dir)?;
             Ok((layer_ref, dir, index))
         })
@@ -69,6 +73,30 @@ pub fn analyze(
     Ok(inventory)
 }
 
+/// Bumped whenever what a layer entry holds changes in a way the variant does not show (which
+/// files a cataloger matches, the index format).
+const LAYER_FORMAT: u32 = 1;
+
+/// What a layer's cache entry depends on besides the layer: the catalogers (names, and the
+/// release they come with), what is kept and the size limit. A scan with other settings reads
+/// the layer again rather than trust an entry that lacks what it needs.
+fn variant(catalogers: &[&dyn Cataloger], interest: &Interest<'_>) -> String {
+    let mut key = Sha256::new();
+    key.update(format!(
+        "{LAYER_FORMAT} {} {} {} {:?}",
+        env!("CARGO_PKG_VERSION"),
+        interest.max_file_size,
+        interest.executables,
+        interest.markers
+    ));
+    for cataloger in catalogers {
+        key.update(cataloger.name());
+        key.update([0]);
+    }
+    let digest = key.finalize();
+    digest[..8].iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// The cache entry of one layer: found, or made by reading the layer's blob.
 fn layer_entry(
     source: &dyn ImageSource,
@@ -76,9 +104,10 @@ fn layer_entry(
     layer: &Layer,
     layer_ref: &LayerRef,
     interest: &Interest<'_>,
+    variant: &str,
     progress: &dyn Progress,
 ) -> Result<PathBuf, ImageError> {
-    if let Some(dir) = cache.layer(&layer.diff_id) {
+    if let Some(dir) = cache.layer(&layer.diff_id, variant) {
         progress.layer_started(layer_ref, layer.size, true);
         return Ok(dir);
     }
@@ -96,7 +125,32 @@ fn layer_entry(
             reported = reported.max(read_so_far);
         },
     )?;
-    let dir = cache.commit_layer(&layer.diff_id, staged)?;
+    let dir = cache.commit_layer(&layer.diff_id, variant, staged)?;
     progress.layer_done(layer_ref);
     Ok(dir)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layer_entries_differ_by_what_the_scan_keeps() {
+        let wanted = |path: &str| path.ends_with("status");
+        let interest = |max_file_size, executables| Interest {
+            path: &wanted,
+            executables,
+            markers: scangate_catalog::EXECUTABLE_MARKERS,
+            max_file_size,
+        };
+        let all = scangate_catalog::registry::system();
+        let os = scangate_catalog::registry::os();
+        let base = variant(&all, &interest(100, true));
+        assert_eq!(base.len(), 16);
+        assert_eq!(base, variant(&all, &interest(100, true)));
+        // A smaller size limit keeps less: its entries must not serve a scan with a larger one.
+        assert_ne!(base, variant(&all, &interest(99, true)));
+        assert_ne!(base, variant(&all, &interest(100, false)));
+        assert_ne!(base, variant(os, &interest(100, true)));
+    }
 }

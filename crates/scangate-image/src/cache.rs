@@ -1,7 +1,8 @@
 //! The analysis cache: a directory of immutable entries named by content digests.
 //!
-//! - `layers/<digest>-v<N>/`: one layer's kept files and index, named by its diff id and the
-//!   analysis version, so an image sharing a base only reads its new layers.
+//! - `layers/<digest>-<variant>/`: one layer's kept files and index, named by its diff id and
+//!   what the analysis keeps (see [`crate::analysis`]), so an image sharing a base only reads its
+//!   new layers.
 //! - `results/<kind>/<key>.json`: small derived results (match results per layer and database).
 //! - `tmp/`: entries being written and files sources spool; renamed into place when complete.
 //!
@@ -18,12 +19,6 @@ use std::fs::{self, File};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
-
-/// Bumped whenever what a layer entry holds changes (the files kept, the index format): older
-/// entries are then never read again and age out. Entries are also per release, since a
-/// release's catalogers may want other files.
-pub const LAYER_FORMAT: u32 = 1;
-const RELEASE: &str = env!("CARGO_PKG_VERSION");
 
 /// Default bound on the cache's size (`--cache-max-size`).
 pub const DEFAULT_MAX_BYTES: u64 = 5 * 1024 * 1024 * 1024;
@@ -87,9 +82,10 @@ impl Cache {
             })
     }
 
-    /// The finished entry for the layer with `diff_id`, if there is one; using it counts as use.
-    pub fn layer(&self, diff_id: &str) -> Option<PathBuf> {
-        let path = self.layer_path(diff_id)?;
+    /// The finished entry for the layer with `diff_id` analysed as `variant` says, if there is
+    /// one; using it counts as use.
+    pub fn layer(&self, diff_id: &str, variant: &str) -> Option<PathBuf> {
+        let path = self.layer_path(diff_id, variant)?;
         path.is_dir().then(|| {
             touch(&path);
             path
@@ -101,12 +97,15 @@ impl Cache {
     pub fn commit_layer(
         &self,
         diff_id: &str,
+        variant: &str,
         staged: tempfile::TempDir,
     ) -> Result<PathBuf, ImageError> {
-        let path = self.layer_path(diff_id).ok_or_else(|| ImageError::Format {
-            what: "image config".to_string(),
-            message: format!("invalid diff id {diff_id:?}"),
-        })?;
+        let path = self
+            .layer_path(diff_id, variant)
+            .ok_or_else(|| ImageError::Format {
+                what: "image config".to_string(),
+                message: format!("invalid diff id {diff_id:?}"),
+            })?;
         let staged = staged.keep();
         match fs::rename(&staged, &path) {
             Ok(()) => Ok(path),
@@ -162,13 +161,10 @@ impl Cache {
         Some(evict_locked(&root, max_bytes))
     }
 
-    fn layer_path(&self, diff_id: &str) -> Option<PathBuf> {
+    fn layer_path(&self, diff_id: &str, variant: &str) -> Option<PathBuf> {
         let name = digest_file_name(diff_id)?;
-        Some(
-            self.root
-                .join("layers")
-                .join(format!("{name}-v{LAYER_FORMAT}-{RELEASE}")),
-        )
+        let variant_ok = !variant.is_empty() && variant.bytes().all(|b| b.is_ascii_alphanumeric());
+        variant_ok.then(|| self.root.join("layers").join(format!("{name}-{variant}")))
     }
 
     fn result_path(&self, kind: &str, key: &str) -> Option<PathBuf> {
@@ -316,14 +312,16 @@ mod tests {
     fn layers_are_found_by_diff_id_once_committed() {
         let dir = tempfile::tempdir().unwrap();
         let cache = Cache::open(dir.path(), DEFAULT_MAX_BYTES).unwrap();
-        assert_eq!(cache.layer(DIFF_A), None);
+        assert_eq!(cache.layer(DIFF_A, "k1"), None);
         let staged = staged_with(&cache, 10);
-        let path = cache.commit_layer(DIFF_A, staged).unwrap();
-        assert_eq!(cache.layer(DIFF_A), Some(path.clone()));
-        assert!(path.ends_with(format!("sha256-{}-v{LAYER_FORMAT}-{RELEASE}", &DIFF_A[7..])));
+        let path = cache.commit_layer(DIFF_A, "k1", staged).unwrap();
+        assert_eq!(cache.layer(DIFF_A, "k1"), Some(path.clone()));
+        // The same layer analysed for other catalogers or limits is another entry.
+        assert_eq!(cache.layer(DIFF_A, "k2"), None);
+        assert!(path.ends_with(format!("sha256-{}-k1", &DIFF_A[7..])));
         // A second scan that analysed the same layer keeps the first entry and drops its own.
         let again = staged_with(&cache, 20);
-        assert_eq!(cache.commit_layer(DIFF_A, again).unwrap(), path);
+        assert_eq!(cache.commit_layer(DIFF_A, "k1", again).unwrap(), path);
         assert_eq!(fs::metadata(path.join("index.json")).unwrap().len(), 10);
         assert_eq!(fs::read_dir(cache.tmp_dir()).unwrap().count(), 0);
     }
@@ -333,9 +331,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let cache = Cache::open(dir.path(), DEFAULT_MAX_BYTES).unwrap();
         for bad in ["../../etc", "sha256:../../x", "sha256:zz", "/abs:0123", ""] {
-            assert_eq!(cache.layer(bad), None, "{bad}");
+            assert_eq!(cache.layer(bad, "k1"), None, "{bad}");
             let staged = staged_with(&cache, 1);
-            assert!(cache.commit_layer(bad, staged).is_err(), "{bad}");
+            assert!(cache.commit_layer(bad, "k1", staged).is_err(), "{bad}");
+            let staged = staged_with(&cache, 1);
+            assert!(cache.commit_layer(DIFF_A, bad, staged).is_err(), "{bad}");
             cache.store_result("matches", bad, &1);
             assert_eq!(cache.result::<u32>("matches", bad), None);
         }
@@ -366,15 +366,15 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let cache = Cache::open(dir.path(), 1500).unwrap();
         let a = cache
-            .commit_layer(DIFF_A, staged_with(&cache, 1000))
+            .commit_layer(DIFF_A, "k1", staged_with(&cache, 1000))
             .unwrap();
         let b = cache
-            .commit_layer(DIFF_B, staged_with(&cache, 1000))
+            .commit_layer(DIFF_B, "k1", staged_with(&cache, 1000))
             .unwrap();
         age(&a, 100);
         age(&b, 200);
         // Using A makes B the oldest.
-        assert!(cache.layer(DIFF_A).is_some());
+        assert!(cache.layer(DIFF_A, "k1").is_some());
         let eviction = cache.evict().unwrap();
         assert_eq!(
             eviction,
@@ -393,7 +393,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let running = Cache::open(dir.path(), 0).unwrap();
         running
-            .commit_layer(DIFF_A, staged_with(&running, 100))
+            .commit_layer(DIFF_A, "k1", staged_with(&running, 100))
             .unwrap();
         let other = Cache::open(dir.path(), 0).unwrap();
         assert_eq!(other.evict(), None);
@@ -405,7 +405,7 @@ mod tests {
                 dir.path().display()
             )
         );
-        assert!(running.layer(DIFF_A).is_some());
+        assert!(running.layer(DIFF_A, "k1").is_some());
         drop(running);
         assert_eq!(
             clean(dir.path()).unwrap(),
