@@ -566,6 +566,7 @@ fn run_in_child(test: &str, registry: &str, env: &[(&str, OsString)]) {
         .args([test, "--exact", "--nocapture", "--test-threads=1"])
         .env_remove("SCANGATE_REGISTRY_USERNAME")
         .env_remove("SCANGATE_REGISTRY_PASSWORD")
+        .env_remove("SCANGATE_REGISTRY_HOST")
         .env_remove("DOCKER_CONFIG")
         .env("HOME", home.path())
         .env(CHILD_REGISTRY, registry)
@@ -693,8 +694,64 @@ fn refused_credentials_from_the_environment_are_never_shown() {
         &[
             ("SCANGATE_REGISTRY_USERNAME", "carol".into()),
             ("SCANGATE_REGISTRY_PASSWORD", WRONG_PASSWORD.into()),
+            ("SCANGATE_REGISTRY_HOST", server.addr().into()),
         ],
     );
+}
+
+/// Credentials in the environment are for the registry SCANGATE_REGISTRY_HOST names: never sent
+/// to another one, and refused without it.
+#[test]
+fn credentials_from_the_environment_are_for_one_registry() {
+    if let Some(addr) = child_registry() {
+        let error = open(&addr, ":1.0", None).err().unwrap();
+        let expected = match std::env::var("SCANGATE_REGISTRY_HOST") {
+            Ok(_) => {
+                "the registry requires credentials (docker login, or \
+                      SCANGATE_REGISTRY_USERNAME and SCANGATE_REGISTRY_PASSWORD with \
+                      SCANGATE_REGISTRY_HOST naming it)"
+            }
+            Err(_) => {
+                "SCANGATE_REGISTRY_USERNAME is set but SCANGATE_REGISTRY_HOST is not: \
+                       name the registry they are for"
+            }
+        };
+        assert_eq!(
+            error.to_string(),
+            format!("registry: authentication failed for {addr}: {expected}")
+        );
+        return;
+    }
+    let server = registry(
+        Arc::new(Fixture::new()),
+        Auth::Basic("erin:pw"),
+        Quirks::default(),
+    );
+    let credentials = [
+        ("SCANGATE_REGISTRY_USERNAME", OsString::from("erin")),
+        ("SCANGATE_REGISTRY_PASSWORD", OsString::from("pw")),
+    ];
+    let mut for_another = credentials.to_vec();
+    for_another.push((
+        "SCANGATE_REGISTRY_HOST",
+        OsString::from("registry.example.invalid"),
+    ));
+    run_in_child(
+        "credentials_from_the_environment_are_for_one_registry",
+        server.addr(),
+        &for_another,
+    );
+    run_in_child(
+        "credentials_from_the_environment_are_for_one_registry",
+        server.addr(),
+        &credentials,
+    );
+    let sent: Vec<Request> = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.header("authorization").is_some())
+        .collect();
+    assert!(sent.is_empty(), "{sent:?}");
 }
 
 #[test]
@@ -705,7 +762,8 @@ fn a_registry_that_wants_a_password_and_gets_none() {
             error.to_string(),
             format!(
                 "registry: authentication failed for {addr}: the registry requires credentials \
-                 (docker login, or SCANGATE_REGISTRY_USERNAME and SCANGATE_REGISTRY_PASSWORD)"
+                 (docker login, or SCANGATE_REGISTRY_USERNAME and SCANGATE_REGISTRY_PASSWORD with \
+                 SCANGATE_REGISTRY_HOST naming it)"
             )
         );
         return;

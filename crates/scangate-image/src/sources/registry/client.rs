@@ -146,10 +146,11 @@ impl Client {
                 "the registry wants a password, but only an identity token is configured"
                     .to_string(),
             )),
-            (Challenge::Basic, None) => Err(self.auth_error(format!(
-                "the registry requires credentials (docker login, or {} and {})",
-                "SCANGATE_REGISTRY_USERNAME", "SCANGATE_REGISTRY_PASSWORD"
-            ))),
+            (Challenge::Basic, None) => Err(self.auth_error(
+                "the registry requires credentials (docker login, or SCANGATE_REGISTRY_USERNAME \
+                 and SCANGATE_REGISTRY_PASSWORD with SCANGATE_REGISTRY_HOST naming it)"
+                    .to_string(),
+            )),
             (Challenge::Bearer { realm, service, .. }, _) => {
                 let token = self.token(realm, service.as_deref())?;
                 Ok(Secret::new(format!("Bearer {}", token.expose())))

@@ -11,6 +11,9 @@ use std::path::PathBuf;
 
 const USERNAME_VAR: &str = "SCANGATE_REGISTRY_USERNAME";
 const PASSWORD_VAR: &str = "SCANGATE_REGISTRY_PASSWORD";
+/// The registry the two above are for: a pipeline's credentials must never reach another
+/// registry it happens to scan (a public base image, a hostile reference).
+const HOST_VAR: &str = "SCANGATE_REGISTRY_HOST";
 
 /// A password or token: readable on purpose only, redacted in `Debug`, no `Display`.
 #[derive(Clone, PartialEq, Eq)]
@@ -55,10 +58,22 @@ fn from_env(registry: &str) -> Result<Option<Credential>, ImageError> {
     let username = std::env::var(USERNAME_VAR).ok().filter(|v| !v.is_empty());
     let password = std::env::var(PASSWORD_VAR).ok().filter(|v| !v.is_empty());
     match (username, password) {
-        (Some(username), Some(password)) => Ok(Some(Credential::Basic {
-            username,
-            password: Secret(password),
-        })),
+        (Some(username), Some(password)) => {
+            let host = std::env::var(HOST_VAR).ok().filter(|v| !v.is_empty());
+            match host {
+                Some(host) if host.eq_ignore_ascii_case(registry) => Ok(Some(Credential::Basic {
+                    username,
+                    password: Secret(password),
+                })),
+                Some(_) => Ok(None),
+                None => Err(auth_error(
+                    registry,
+                    format!(
+                        "{USERNAME_VAR} is set but {HOST_VAR} is not: name the registry they are for"
+                    ),
+                )),
+            }
+        }
         (None, None) => Ok(None),
         (Some(_), None) => Err(auth_error(
             registry,
