@@ -1,5 +1,6 @@
+use crate::rooted::{self, Unresolved};
 use crate::{FileView, Select, SkipRules, ViewError, Walk};
-use ignore::{WalkBuilder, WalkState};
+use ignore::{DirEntry, WalkBuilder, WalkState};
 use scangate_types::{FileIssue, IssueLevel};
 use std::collections::BTreeMap;
 use std::fs;
@@ -11,12 +12,27 @@ use std::sync::{Arc, Mutex};
 ///
 /// Symlinks are followed only while they stay inside the root; a link leading out of it, or a
 /// loop, is reported and skipped. A file reached through several links is read once.
+///
+/// A root filesystem ([`DirView::with_root_semantics`]) resolves its links as the system it holds would:
+/// the directory is `/`.
 #[derive(Debug)]
 pub struct DirView {
     root: PathBuf,
     max_file_size: u64,
     skip: SkipRules,
     threads: usize,
+    rooted: bool,
+}
+
+/// Real path -> the relative paths that reach it.
+type Found = Mutex<BTreeMap<PathBuf, Vec<String>>>;
+
+/// What the walker's threads gather.
+struct Gathered<'a> {
+    select: &'a Select<'a>,
+    found: Found,
+    executables: Found,
+    issues: Arc<Mutex<Vec<FileIssue>>>,
 }
 
 impl DirView {
@@ -33,7 +49,15 @@ impl DirView {
             max_file_size,
             skip,
             threads: 0,
+            rooted: false,
         })
+    }
+
+    /// Reads the directory as a root filesystem: absolute links lead to its root, `..` stops
+    /// there, and nothing is read from the host through a link.
+    pub fn with_root_semantics(mut self) -> DirView {
+        self.rooted = true;
+        self
     }
 
     /// Walker threads; 0 lets the walker pick from the number of cores.
@@ -65,17 +89,104 @@ impl DirView {
         files
     }
 
-    /// The real location of `rel`, refused when it lies outside the root.
-    fn resolve(&self, rel: &str) -> Result<PathBuf, ViewError> {
+    /// The real location of `rel` and what is there, refused when it lies outside the root.
+    fn locate(&self, rel: &str) -> Result<(PathBuf, fs::Metadata), ViewError> {
+        if self.rooted {
+            return match rooted::resolve(&self.root, Path::new(rel)) {
+                Ok(found) => Ok((found.real, found.meta)),
+                Err(Unresolved::NotFound) => Err(ViewError::NotFound),
+                Err(Unresolved::Loop) => Err(ViewError::LinkLoop),
+                Err(Unresolved::Io(err)) => Err(ViewError::Io(err)),
+            };
+        }
         let joined = self.root.join(rel);
         let real = fs::canonicalize(&joined).map_err(|err| match err.kind() {
             std::io::ErrorKind::NotFound => ViewError::NotFound,
             _ => ViewError::Io(err),
         })?;
-        if real.starts_with(&self.root) {
-            Ok(real)
+        if !real.starts_with(&self.root) {
+            return Err(ViewError::OutsideRoot);
+        }
+        let meta = fs::metadata(&real)?;
+        Ok((real, meta))
+    }
+
+    /// Lists `rel`, a regular file or a link to one, when `select` wants it; `executable` and
+    /// `real` (where it really is) are only asked then.
+    fn select_file(
+        &self,
+        rel: String,
+        executable: impl FnOnce() -> bool,
+        real: impl FnOnce() -> Result<PathBuf, String>,
+        into: &Gathered<'_>,
+    ) {
+        let by_path = (into.select.path)(&rel);
+        let executable = !by_path && into.select.executables && executable();
+        if !(by_path || executable) || self.skip.skips_file(&rel) {
+            return;
+        }
+        let list = if by_path {
+            &into.found
         } else {
-            Err(ViewError::OutsideRoot)
+            &into.executables
+        };
+        match real() {
+            Ok(real) => list.lock().unwrap().entry(real).or_default().push(rel),
+            Err(message) => push(&into.issues, rel, &message),
+        }
+    }
+
+    /// A walked entry, as the host sees it (links followed by the walker, kept inside the root).
+    fn walked(&self, entry: &DirEntry, rel: String, into: &Gathered<'_>) {
+        if entry.file_type().is_some_and(|t| t.is_file()) {
+            let real = || match fs::canonicalize(entry.path()) {
+                Ok(real) if real.starts_with(&self.root) => Ok(real),
+                Ok(_) => Err("symbolic link leads outside the scan root; not read".to_string()),
+                Err(err) => Err(format!("cannot resolve: {err}")),
+            };
+            let executable = || entry.metadata().is_ok_and(|m| is_executable(&m));
+            self.select_file(rel, executable, real, into);
+        } else if (into.select.path)(&rel) && entry.path_is_symlink() && !entry.path().exists() {
+            push(
+                &into.issues,
+                rel,
+                "broken or looping symbolic link; not read",
+            );
+        }
+    }
+
+    /// A walked entry in a root filesystem: the walker follows no link; a link to a regular
+    /// file is resolved here, inside the root.
+    fn walked_rooted(&self, entry: &DirEntry, rel: String, into: &Gathered<'_>) {
+        let Some(kind) = entry.file_type() else {
+            return;
+        };
+        if kind.is_file() {
+            let executable = || entry.metadata().is_ok_and(|m| is_executable(&m));
+            let real = || Ok(entry.path().to_path_buf());
+            self.select_file(rel, executable, real, into);
+            return;
+        }
+        if !kind.is_symlink() {
+            return;
+        }
+        match rooted::resolve(&self.root, Path::new(&rel)) {
+            Ok(target) if target.meta.is_file() => {
+                let executable = || is_executable(&target.meta);
+                let real = || Ok(target.real.clone());
+                self.select_file(rel, executable, real, into);
+            }
+            // A linked folder is walked at its real place; devices and FIFOs are never read.
+            Ok(_) => {}
+            Err(Unresolved::Loop) => push(&into.issues, rel, "symbolic link loop; not followed"),
+            // Links to /proc or /dev are normal in a root filesystem; only a wanted one matters.
+            Err(Unresolved::NotFound) if (into.select.path)(&rel) => push(
+                &into.issues,
+                rel,
+                "symbolic link leads to nothing inside the root; not read",
+            ),
+            Err(Unresolved::NotFound) => {}
+            Err(Unresolved::Io(err)) => push(&into.issues, rel, &format!("cannot resolve: {err}")),
         }
     }
 }
@@ -83,17 +194,20 @@ impl DirView {
 impl FileView for DirView {
     fn walk(&self, select: &Select<'_>) -> Walk {
         let wanted = select.path;
-        let issues = Arc::new(Mutex::new(Vec::new()));
-        // Real path -> the relative paths that reach it.
-        let found: Mutex<BTreeMap<PathBuf, Vec<String>>> = Mutex::new(BTreeMap::new());
-        let executables: Mutex<BTreeMap<PathBuf, Vec<String>>> = Mutex::new(BTreeMap::new());
+        let gathered = Gathered {
+            select,
+            found: Mutex::new(BTreeMap::new()),
+            executables: Mutex::new(BTreeMap::new()),
+            issues: Arc::new(Mutex::new(Vec::new())),
+        };
 
         let filter_root = self.root.clone();
         let filter_skip = self.skip.clone();
-        let filter_issues = Arc::clone(&issues);
+        let filter_issues = Arc::clone(&gathered.issues);
         let walker = WalkBuilder::new(&self.root)
             .standard_filters(false)
-            .follow_links(true)
+            // A root filesystem's links mean paths inside it, which the host knows nothing of.
+            .follow_links(!self.rooted)
             .threads(self.threads)
             .filter_entry(move |entry| {
                 let Ok(rel) = entry.path().strip_prefix(&filter_root) else {
@@ -130,42 +244,22 @@ impl FileView for DirView {
             Box::new(|result| {
                 match result {
                     Ok(entry) => {
-                        let is_file = entry.file_type().is_some_and(|t| t.is_file());
                         let Some(rel) = self.relative(entry.path()) else {
                             return WalkState::Continue;
                         };
-                        let by_path = is_file && wanted(&rel);
-                        let executable = is_file
-                            && !by_path
-                            && select.executables
-                            && entry.metadata().is_ok_and(|m| is_executable(&m));
-                        if (by_path || executable) && !self.skip.skips_file(&rel) {
-                            let into = if by_path { &found } else { &executables };
-                            match fs::canonicalize(entry.path()) {
-                                Ok(real) if real.starts_with(&self.root) => {
-                                    into.lock().unwrap().entry(real).or_default().push(rel);
-                                }
-                                Ok(_) => push(
-                                    &issues,
-                                    rel,
-                                    "symbolic link leads outside the scan root; not read",
-                                ),
-                                Err(err) => push(&issues, rel, &format!("cannot resolve: {err}")),
-                            }
-                        } else if !is_file
-                            && wanted(&rel)
-                            && entry.path_is_symlink()
-                            && !entry.path().exists()
-                        {
-                            push(&issues, rel, "broken or looping symbolic link; not read");
-                        }
+                        let walked = if self.rooted {
+                            DirView::walked_rooted
+                        } else {
+                            DirView::walked
+                        };
+                        walked(self, &entry, rel, &gathered);
                     }
                     Err(err) => {
                         let (path, message) = describe_walk_error(&err);
                         let rel = path.and_then(|p| self.relative(&p)).unwrap_or_default();
                         // A broken link is only worth a word when it names a file we wanted.
                         if is_loop(&err) || wanted(&rel) {
-                            push(&issues, rel, &message);
+                            push(&gathered.issues, rel, &message);
                         }
                     }
                 }
@@ -173,21 +267,20 @@ impl FileView for DirView {
             })
         });
 
-        let mut issues = Arc::try_unwrap(issues)
+        let mut issues = Arc::try_unwrap(gathered.issues)
             .map(|m| m.into_inner().unwrap())
             .unwrap_or_default();
         issues.sort();
         Walk {
-            files: self.one_path_each(found.into_inner().unwrap()),
-            executables: self.one_path_each(executables.into_inner().unwrap()),
+            files: self.one_path_each(gathered.found.into_inner().unwrap()),
+            executables: self.one_path_each(gathered.executables.into_inner().unwrap()),
             issues,
         }
     }
 
     fn read(&self, path: &str) -> Result<Vec<u8>, ViewError> {
-        let real = self.resolve(path)?;
         // Check the type before opening: opening a FIFO would block the scan.
-        let meta = fs::metadata(&real)?;
+        let (real, meta) = self.locate(path)?;
         if !meta.is_file() {
             return Err(ViewError::NotRegular);
         }
@@ -212,7 +305,7 @@ impl FileView for DirView {
     }
 
     fn is_file(&self, path: &str) -> bool {
-        self.resolve(path).is_ok_and(|real| real.is_file())
+        self.locate(path).is_ok_and(|(_, meta)| meta.is_file())
     }
 }
 
@@ -356,6 +449,171 @@ mod tests {
         symlink("real", dir.path().join("alias")).unwrap();
         let walk = view(dir.path()).files(&|p| p.ends_with("Cargo.lock"));
         assert_eq!(walk.files, ["real/Cargo.lock"]);
+    }
+
+    fn rooted(root: &Path) -> DirView {
+        view(root).with_root_semantics()
+    }
+
+    fn write(root: &Path, path: &str, content: &str) {
+        let full = root.join(path);
+        fs::create_dir_all(full.parent().unwrap()).unwrap();
+        fs::write(full, content).unwrap();
+    }
+
+    fn link(root: &Path, target: &str, path: &str) {
+        let full = root.join(path);
+        fs::create_dir_all(full.parent().unwrap()).unwrap();
+        symlink(target, full).unwrap();
+    }
+
+    fn read_text(v: &DirView, path: &str) -> String {
+        String::from_utf8(v.read(path).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn a_root_filesystem_resolves_absolute_links_inside_itself() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(root, "usr/bin/mawk", "mawk");
+        write(root, "usr/lib/os-release", "ID=debian");
+        write(root, "run/lock/x.pid", "1");
+        link(root, "/usr/bin/mawk", "etc/alternatives/awk");
+        link(root, "/etc/alternatives/awk", "usr/bin/awk");
+        link(root, "../usr/lib/os-release", "etc/os-release");
+        link(root, "/run", "var/run");
+        let v = rooted(root);
+        assert_eq!(read_text(&v, "usr/bin/awk"), "mawk");
+        assert_eq!(read_text(&v, "etc/os-release"), "ID=debian");
+        assert_eq!(read_text(&v, "var/run/lock/x.pid"), "1");
+        assert_eq!(read_text(&v, "/etc/os-release"), "ID=debian");
+        assert!(v.is_file("usr/bin/awk"));
+        assert!(!v.is_file("var/run"));
+        assert!(matches!(v.read("var/run"), Err(ViewError::NotRegular)));
+
+        let walk = v.files(&|p| p.ends_with("awk") || p.ends_with("os-release"));
+        // One path per real file, the one that needs no link.
+        assert_eq!(walk.files, ["usr/bin/mawk", "usr/lib/os-release"]);
+        let walk = v.files(&|p| p == "etc/os-release" || p.ends_with(".pid"));
+        // A linked folder (var/run) is walked at its real place only.
+        assert_eq!(walk.files, ["etc/os-release", "run/lock/x.pid"]);
+        assert!(walk.issues.is_empty(), "{:?}", walk.issues);
+    }
+
+    #[test]
+    fn a_root_filesystem_never_reads_the_host() {
+        assert!(
+            Path::new("/etc/hostname").is_file(),
+            "the host has /etc/hostname"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        link(root, "/etc/hostname", "etc/name");
+        link(root, "../../../../../../../../etc/hostname", "a/b/up.txt");
+        link(root, "/../../etc/hostname", "abs-up.txt");
+        link(root, "/proc/self/fd", "dev/fd");
+        link(root, "/proc/self/mounts", "etc/mtab");
+        let v = rooted(root);
+        for path in [
+            "etc/name",
+            "etc/hostname",
+            "a/b/up.txt",
+            "abs-up.txt",
+            "../etc/hostname",
+            "a/../../../etc/hostname",
+            "dev/fd/0",
+            "etc/mtab",
+        ] {
+            assert!(matches!(v.read(path), Err(ViewError::NotFound)), "{path}");
+            assert!(!v.is_file(path), "{path}");
+        }
+        // `..` stops at the root: these climb back to files inside it.
+        write(root, "etc/hostname-real", "inside");
+        link(root, "../../../../etc/hostname-real", "a/b/c/climb");
+        assert_eq!(read_text(&v, "a/b/c/climb"), "inside");
+        assert_eq!(read_text(&v, "../../etc/hostname-real"), "inside");
+
+        let walk = v.walk(&Select {
+            path: &|p| !p.starts_with("dev/"),
+            executables: true,
+        });
+        assert_eq!(walk.files, ["etc/hostname-real"]);
+        assert!(walk.executables.is_empty(), "{:?}", walk.executables);
+        // Dangling links are normal in a root filesystem: only wanted ones are reported.
+        let messages: Vec<String> = walk.issues.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            messages,
+            [
+                "a/b/up.txt: symbolic link leads to nothing inside the root; not read",
+                "abs-up.txt: symbolic link leads to nothing inside the root; not read",
+                "etc/mtab: symbolic link leads to nothing inside the root; not read",
+                "etc/name: symbolic link leads to nothing inside the root; not read",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_root_filesystem_reports_link_loops() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        link(root, "/x/b.lock", "a.lock");
+        link(root, "../a.lock", "x/b.lock");
+        link(root, "self", "self");
+        fs::create_dir(root.join("loop")).unwrap();
+        link(root, "/loop", "loop/again");
+        write(root, "loop/Cargo.lock", "x");
+        let v = rooted(root);
+        assert!(matches!(v.read("a.lock"), Err(ViewError::LinkLoop)));
+        assert!(matches!(v.read("self"), Err(ViewError::LinkLoop)));
+        assert_eq!(
+            v.read("self").unwrap_err().to_string(),
+            "symbolic link loop (more than 40 links); not read"
+        );
+        assert_eq!(read_text(&v, "loop/again/again/again/Cargo.lock"), "x");
+        let walk = v.files(&|p| p.ends_with(".lock"));
+        assert_eq!(walk.files, ["loop/Cargo.lock"]);
+        let messages: Vec<String> = walk.issues.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            messages,
+            [
+                "a.lock: symbolic link loop; not followed",
+                "self: symbolic link loop; not followed",
+                "x/b.lock: symbolic link loop; not followed",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_root_filesystem_lists_linked_executables_and_never_opens_fifos() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        write(root, "usr/bin/tool", "ELF");
+        write(root, "usr/share/doc.txt", "doc");
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(root.join("usr/bin/tool"), fs::Permissions::from_mode(0o755)).unwrap();
+        link(root, "/usr/bin/tool", "usr/local/bin/tool");
+        link(root, "/usr/bin/tool", "opt/tool.json");
+        fs::create_dir_all(root.join("run")).unwrap();
+        let status = std::process::Command::new("mkfifo")
+            .arg(root.join("run/fifo"))
+            .status()
+            .unwrap();
+        assert!(status.success());
+        link(root, "/run/fifo", "var/lib/dpkg/status");
+        let v = rooted(root);
+        assert!(matches!(
+            v.read("var/lib/dpkg/status"),
+            Err(ViewError::NotRegular)
+        ));
+        assert!(!v.is_file("var/lib/dpkg/status"));
+        let walk = v.walk(&Select {
+            path: &|p| p.ends_with(".json") || p.ends_with("status") || p.ends_with("fifo"),
+            executables: true,
+        });
+        assert_eq!(walk.files, ["opt/tool.json"]);
+        // usr/local/bin/tool is the same file as usr/bin/tool: listed once, by its own path.
+        assert_eq!(walk.executables, ["usr/bin/tool"]);
+        assert!(walk.issues.is_empty(), "{:?}", walk.issues);
     }
 
     #[test]

@@ -7,6 +7,11 @@ pub enum ViewError {
     TooLarge { size: u64, limit: u64 },
     #[error("resolves outside the scan root; not read")]
     OutsideRoot,
+    #[error(
+        "symbolic link loop (more than {} links); not read",
+        crate::rooted::MAX_LINK_HOPS
+    )]
+    LinkLoop,
     #[error("not a regular file")]
     NotRegular,
     #[error("cannot read: {0}")]

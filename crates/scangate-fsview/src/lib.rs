@@ -7,6 +7,7 @@
 mod dir;
 mod error;
 mod path;
+mod rooted;
 mod skip;
 
 pub use dir::DirView;

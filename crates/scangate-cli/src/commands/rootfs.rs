@@ -9,8 +9,9 @@ use std::process::ExitCode;
 
 pub fn run(args: RootfsArgs) -> anyhow::Result<ExitCode> {
     let plan = Plan::new(&args.scan, &args.path)?;
-    // Installed packages are what a root filesystem is made of.
-    let view = dir_view(&args.path, &args.walk, true)?;
+    // Installed packages are what a root filesystem is made of. Its links mean places inside
+    // it (`/run`, `/usr/bin/mawk`), never on this machine.
+    let view = dir_view(&args.path, &args.walk, true)?.with_root_semantics();
     let inventory = scangate_catalog::scan(&view, &scangate_catalog::registry::system());
     let target = ScanTarget {
         kind: "rootfs".to_string(),
