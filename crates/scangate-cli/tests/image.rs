@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 use sha2::{Digest as _, Sha256};
 use std::ffi::OsStr;
 use std::fs;
+use std::io::{Read as _, Write as _};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -385,7 +386,22 @@ fn basic_auth_registry_with_credentials_from_the_environment() {
     assert_secret_kept(&run, &credentials.password);
 }
 
-/// Bearer tokens, got from the token endpoint with the credentials of a Docker `config.json`.
+/// `host:port` of the token service `registry` sends clients to (its 401's `realm`).
+fn token_service(registry: &str) -> String {
+    let mut stream = std::net::TcpStream::connect(registry).unwrap();
+    write!(stream, "GET /v2/ HTTP/1.0\r\nHost: {registry}\r\n\r\n").unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    let challenge = answer
+        .lines()
+        .find(|line| line.to_ascii_lowercase().starts_with("www-authenticate:"))
+        .unwrap();
+    let realm = challenge.split("realm=\"http://").nth(1).unwrap();
+    realm[..realm.find('/').unwrap()].to_string()
+}
+
+/// Bearer tokens, got from the token endpoint with the credentials of a Docker `config.json`;
+/// the token service is plain HTTP too, so it must be listed as insecure before it gets them.
 #[test]
 fn token_registry_with_credentials_from_docker_config() {
     let Some(images) = images("token registry") else {
@@ -400,11 +416,41 @@ fn token_registry_with_credentials_from_docker_config() {
         .encode(format!("{}:{}", credentials.user, credentials.password));
     let config = json!({"auths": {registry: {"auth": auth}}});
     fs::write(docker_config.join("config.json"), config.to_string()).unwrap();
-
     let name = in_registry(&images, registry);
     let reference = format!("registry:{name}");
     let env = [("DOCKER_CONFIG", docker_config.as_os_str())];
-    let extra = ["--insecure-registry", registry];
+    let service = token_service(registry);
+
+    let cache = dir.path().join("cache-refused");
+    let run = scangate(
+        dir.path(),
+        &[
+            "image",
+            &reference,
+            "--packages-only",
+            "--insecure-registry",
+            registry,
+            "--cache-dir",
+            cache.to_str().unwrap(),
+        ],
+        &env,
+    );
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr,
+        format!(
+            "scangate: error: registry: authentication failed for {registry}: the token service \
+             http://{service}/token is plain HTTP and {service} is not an insecure registry\n"
+        )
+    );
+    assert_secret_kept(&run, &credentials.password);
+
+    let extra = [
+        "--insecure-registry",
+        registry,
+        "--insecure-registry",
+        &service,
+    ];
     assert_inventory(
         &inventory_of(dir.path(), &reference, &name, &extra, &env),
         &images,
@@ -731,8 +777,19 @@ fn warm_cache_gives_the_same_report_and_clean_empties_it() {
     assert_eq!(stable(&uncached.stdout), stable(&cold.stdout));
     assert_eq!(listing(&cache), before);
 
+    let mut layer_entries: Vec<String> = fs::read_dir(cache.join("layers"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    layer_entries.sort();
+    let mut expected_layers: Vec<String> = layers
+        .diff_ids
+        .iter()
+        .map(|d| format!("{}-v1", d.replace(':', "-")))
+        .collect();
+    expected_layers.sort();
+    assert_eq!(layer_entries, expected_layers);
     let (entries, bytes) = cache_entries(&cache);
-    assert_eq!(entries, 4, "two layers, a match result for each");
     let run = scangate(
         dir.path(),
         &["cache", "clean", "--cache-dir", cache.to_str().unwrap()],
@@ -742,7 +799,7 @@ fn warm_cache_gives_the_same_report_and_clean_empties_it() {
     assert_eq!(
         run.stdout,
         format!(
-            "removed 4 entries ({:.1} MiB) from {}\n",
+            "removed {entries} entries ({:.1} MiB) from {}\n",
             bytes as f64 / (1u64 << 20) as f64,
             cache.display()
         )
