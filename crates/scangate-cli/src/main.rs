@@ -19,8 +19,21 @@ fn main() -> ExitCode {
     match outcome {
         Ok(code) => code,
         Err(err) => {
-            eprintln!("scangate: error: {err:#}");
+            eprintln!("scangate: error: {}", describe(&err));
             exit::cannot_run()
         }
     }
+}
+
+/// The error and its causes, `outer: inner`, each said once: many errors already end with
+/// their cause's text (`path: No such file or directory`).
+fn describe(err: &anyhow::Error) -> String {
+    let mut text = err.to_string();
+    for cause in err.chain().skip(1) {
+        let cause = cause.to_string();
+        if !text.ends_with(&cause) {
+            text = format!("{text}: {cause}");
+        }
+    }
+    text
 }

@@ -54,6 +54,7 @@ pub fn open(
         match open_in(kind, rest, options) {
             Ok(source) => return Ok(source),
             // Not there, or no such engine here: the next source may have it.
+            // Both errors start with the source's name already.
             Err(err @ (ImageError::NotFound { .. } | ImageError::Unavailable { .. })) => {
                 answers.push(err.to_string());
             }
