@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// Variables of the calling shell that would change where the binary looks or what it publishes.
-const ISOLATED: [&str; 16] = [
+const ISOLATED: [&str; 17] = [
     "DOCKER_HOST",
     "CONTAINER_HOST",
     "CONTAINERD_ADDRESS",
@@ -23,6 +23,7 @@ const ISOLATED: [&str; 16] = [
     "REGISTRY_AUTH_FILE",
     "SCANGATE_REGISTRY_USERNAME",
     "SCANGATE_REGISTRY_PASSWORD",
+    "SCANGATE_REGISTRY_HOST",
     "SCANGATE_CACHE_DIR",
     "SCANGATE_DB",
     "XDG_CACHE_HOME",
@@ -346,6 +347,7 @@ fn basic_auth_registry_with_credentials_from_the_environment() {
             "SCANGATE_REGISTRY_PASSWORD",
             OsStr::new(&credentials.password),
         ),
+        ("SCANGATE_REGISTRY_HOST", OsStr::new(registry)),
     ];
     let extra = ["--insecure-registry", registry];
     assert_inventory(
@@ -357,6 +359,7 @@ fn basic_auth_registry_with_credentials_from_the_environment() {
     let env = [
         ("SCANGATE_REGISTRY_USERNAME", OsStr::new(&credentials.user)),
         ("SCANGATE_REGISTRY_PASSWORD", OsStr::new(&wrong)),
+        ("SCANGATE_REGISTRY_HOST", OsStr::new(registry)),
     ];
     let cache = dir.path().join("cache-refused");
     let run = scangate(
