@@ -94,7 +94,12 @@ fn finding(
         package: FindingPackage {
             ecosystem: package.ecosystem.as_str().to_string(),
             name: package.name.clone(),
-            version: installed.text.to_string(),
+            // What is installed, as the package manager lists it: a Debian binary-only rebuild
+            // shows `1.47.0-2+b2` though its source's `1.47.0-2` was what matched.
+            version: package
+                .version
+                .clone()
+                .unwrap_or_else(|| installed.text.to_string()),
             purl: package.purl.clone(),
             locations: package.locations.clone(),
         },
