@@ -280,3 +280,23 @@ fn long_tar_metadata_is_bounded() {
     let index = extract_in(root.path(), &blob, &layer, Limits::default()).unwrap();
     assert!(index.entries.contains_key(&long));
 }
+
+#[test]
+fn a_base256_size_near_the_top_of_u64_is_an_error_not_an_overflow() {
+    // The data's end (position + size) is past u64::MAX.
+    let mut tar = Tar::new().file("huge", b"").finish();
+    let mut header = tar::Header::from_byte_slice(&tar[..512]).clone();
+    let size = &mut header.as_old_mut().size;
+    size[0] = 0x80;
+    size[4..].copy_from_slice(&(u64::MAX - 600).to_be_bytes());
+    header.set_cksum();
+    tar[..512].copy_from_slice(header.as_bytes());
+    let blob = compress(&tar, Compress::None);
+    let layer = layer_of(&tar, &blob);
+    let root = tempfile::tempdir().unwrap();
+    let err = extract_in(root.path(), &blob, &layer, Limits::default()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!("layer {}: size overflow", layer.digest)
+    );
+}

@@ -41,22 +41,26 @@ pub(crate) fn entries<R: Read>(
     let mut index = LayerIndex::new();
     for entry in archive.entries().map_err(Failure::Stream)? {
         let mut entry = entry.map_err(Failure::Stream)?;
-        bounds.allow_until(data_end(&entry));
+        bounds.allow_until(data_end(&entry).map_err(Failure::Stream)?);
         record(&mut index, &mut store, interest, &mut entry)?;
     }
     Ok(index)
 }
 
 /// Where the entry's stored data ends: the next header's metadata is measured from there. A
-/// sparse file stores less than its size.
-fn data_end<R: Read>(entry: &tar::Entry<'_, R>) -> u64 {
+/// sparse file stores less than its size; a hostile base-256 size must not wrap around.
+fn data_end<R: Read>(entry: &tar::Entry<'_, R>) -> io::Result<u64> {
     let header = entry.header();
     let stored = if header.entry_type().is_gnu_sparse() {
         header.entry_size().unwrap_or(0)
     } else {
         entry.size()
     };
-    (entry.raw_file_position() + stored).div_ceil(BLOCK) * BLOCK
+    entry
+        .raw_file_position()
+        .checked_add(stored)
+        .and_then(|end| end.checked_next_multiple_of(BLOCK))
+        .ok_or_else(|| io::Error::other("size overflow"))
 }
 
 fn record<R: Read>(
