@@ -300,3 +300,34 @@ fn a_base256_size_near_the_top_of_u64_is_an_error_not_an_overflow() {
         format!("layer {}: size overflow", layer.digest)
     );
 }
+
+#[test]
+fn data_after_the_tar_end_is_bounded() {
+    // A small tar followed by 4 MiB of zeros: the diff id covers them, so the layer verifies,
+    // but gigabytes of such a tail would only be hashed.
+    let mut tar = Tar::new().file("etc/os-release", b"ID=test\n").finish();
+    tar.resize(tar.len() + (4 << 20), 0);
+    for how in [Compress::Gzip, Compress::Zstd] {
+        let blob = compress(&tar, how);
+        let layer = layer_of(&tar, &blob);
+        let root = tempfile::tempdir().unwrap();
+        let err = extract_in(root.path(), &blob, &layer, Limits::default()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "layer {}: more than 1048576 bytes follow the tar's end marker; layer refused",
+                layer.digest
+            )
+        );
+    }
+    // Up to the limit the tail is read and hashed.
+    let limits = Limits {
+        trailing: 5 << 20,
+        ..Limits::default()
+    };
+    let blob = compress(&tar, Compress::Gzip);
+    let layer = layer_of(&tar, &blob);
+    let root = tempfile::tempdir().unwrap();
+    let index = extract_in(root.path(), &blob, &layer, limits).unwrap();
+    assert_eq!(index.entries.len(), 1);
+}

@@ -68,6 +68,9 @@ pub struct Limits {
     /// The most tar metadata (long names, PAX records, sparse maps) allowed between two entries:
     /// the tar reader holds it in memory.
     pub header_budget: u64,
+    /// The most bytes allowed after the tar's end marker (tools pad to a 10 KiB record): past
+    /// it the layer is refused, as the bytes would only be hashed, never read as entries.
+    pub trailing: u64,
 }
 
 impl Default for Limits {
@@ -76,6 +79,7 @@ impl Default for Limits {
             bomb_ratio: 200,
             bomb_floor: 1 << 30,
             header_budget: 8 << 20,
+            trailing: 1 << 20,
         }
     }
 }
@@ -85,16 +89,18 @@ impl Default for Limits {
 pub(crate) enum Overrun {
     Bomb { expanded: u64, compressed: u64 },
     Headers { budget: u64 },
+    Trailing { limit: u64 },
 }
 
-/// The uncompressed tar stream, stopped when it expands like a bomb or when tar metadata runs
-/// past the position [`Bounded::allow_until`] set.
+/// The uncompressed tar stream, stopped when it expands like a bomb, when tar metadata runs
+/// past the position [`Bounds::allow_until`] set, or when too much follows the tar's end.
 pub(crate) struct Bounded<R> {
     inner: R,
     limits: Limits,
     compressed: Rc<Cell<u64>>,
-    pos: u64,
+    pos: Rc<Cell<u64>>,
     allowed_end: Rc<Cell<u64>>,
+    trailing: Rc<Cell<bool>>,
     overrun: Rc<Cell<Option<Overrun>>>,
 }
 
@@ -102,7 +108,9 @@ pub(crate) struct Bounded<R> {
 #[derive(Clone)]
 pub(crate) struct Bounds {
     limits: Limits,
+    pos: Rc<Cell<u64>>,
     allowed_end: Rc<Cell<u64>>,
+    trailing: Rc<Cell<bool>>,
     overrun: Rc<Cell<Option<Overrun>>>,
 }
 
@@ -113,9 +121,11 @@ impl Bounds {
             .set(end.saturating_add(self.limits.header_budget));
     }
 
-    /// Lifts the metadata bound (for the padding after the archive's end).
-    pub(crate) fn allow_all(&self) {
-        self.allowed_end.set(u64::MAX);
+    /// The tar has ended: what is left may be at most [`Limits::trailing`] bytes.
+    pub(crate) fn allow_trailing(&self) {
+        self.trailing.set(true);
+        self.allowed_end
+            .set(self.pos.get().saturating_add(self.limits.trailing));
     }
 
     /// Why the stream was stopped, if it was.
@@ -128,15 +138,18 @@ impl<R: Read> Bounded<R> {
     pub(crate) fn new(inner: R, limits: Limits, compressed: Rc<Cell<u64>>) -> (Bounded<R>, Bounds) {
         let bounds = Bounds {
             limits,
+            pos: Rc::default(),
             allowed_end: Rc::new(Cell::new(limits.header_budget)),
+            trailing: Rc::default(),
             overrun: Rc::default(),
         };
         let bounded = Bounded {
             inner,
             limits,
             compressed,
-            pos: 0,
+            pos: Rc::clone(&bounds.pos),
             allowed_end: Rc::clone(&bounds.allowed_end),
+            trailing: Rc::clone(&bounds.trailing),
             overrun: Rc::clone(&bounds.overrun),
         };
         (bounded, bounds)
@@ -154,19 +167,31 @@ impl<R: Read> Bounded<R> {
 
 impl<R: Read> Read for Bounded<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let room = self.allowed_end.get().saturating_sub(self.pos);
+        let pos = self.pos.get();
+        let room = self.allowed_end.get().saturating_sub(pos);
         if room == 0 && !buf.is_empty() {
-            return Err(self.stop(Overrun::Headers {
-                budget: self.limits.header_budget,
+            // One byte more tells a stream that ends exactly at the bound from one that goes on.
+            if self.trailing.get() && self.inner.read(&mut [0])? == 0 {
+                return Ok(0);
+            }
+            return Err(self.stop(if self.trailing.get() {
+                Overrun::Trailing {
+                    limit: self.limits.trailing,
+                }
+            } else {
+                Overrun::Headers {
+                    budget: self.limits.header_budget,
+                }
             }));
         }
         let take = buf.len().min(usize::try_from(room).unwrap_or(usize::MAX));
         let n = self.inner.read(&mut buf[..take])?;
-        self.pos += n as u64;
+        let pos = pos + n as u64;
+        self.pos.set(pos);
         let compressed = self.compressed.get().max(1);
-        if self.pos > self.limits.bomb_floor && self.pos / compressed >= self.limits.bomb_ratio {
+        if pos > self.limits.bomb_floor && pos / compressed >= self.limits.bomb_ratio {
             return Err(self.stop(Overrun::Bomb {
-                expanded: self.pos,
+                expanded: pos,
                 compressed,
             }));
         }

@@ -14,7 +14,7 @@ pub use index::{Content, Entry, LayerIndex};
 
 use crate::{ImageError, Layer};
 use decompress::{Bounded, Decoder, Overrun};
-use std::io::{BufReader, Read};
+use std::io::{self, BufReader, Read};
 use std::path::Path;
 use verify::{Hasher, Hashing, Progress};
 
@@ -85,6 +85,10 @@ pub fn extract_layer_with(
             what: what.clone(),
             message: format!("tar metadata between two entries is over {budget} bytes"),
         },
+        Some(Overrun::Trailing { limit }) => ImageError::Format {
+            what: what.clone(),
+            message: format!("more than {limit} bytes follow the tar's end marker; layer refused"),
+        },
         None => read_error(err),
     };
 
@@ -95,10 +99,12 @@ pub fn extract_layer_with(
             extract::Failure::Image(err) => err,
         })?;
 
-    // The diff id covers everything after the archive's end blocks too, and the blob digest
-    // whatever follows the compressed stream.
-    bounds.allow_all();
-    let (decoder, diff_id) = archive.into_inner().into_inner().drain().map_err(explain)?;
+    // The diff id covers everything after the archive's end blocks too (bounded, still checked
+    // as a bomb), and the blob digest whatever follows the compressed stream.
+    bounds.allow_trailing();
+    let mut tar_stream = archive.into_inner();
+    io::copy(&mut tar_stream, &mut io::sink()).map_err(explain)?;
+    let (decoder, diff_id) = tar_stream.into_inner().drain().map_err(explain)?;
     let (_, blob_digest) = decoder
         .into_blob()
         .into_inner()
