@@ -8,7 +8,7 @@ use flate2::write::GzEncoder;
 use scangate_fsview::{FileView, Select, ViewError};
 use scangate_image::{ImageError, ImageView, Limits};
 use scangate_types::LayerRef;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::Path;
 use support::{Compress, Tar, compress, extract, interest, layer_of, listing};
 use tar::EntryType;
@@ -198,16 +198,24 @@ fn a_gzip_bomb_is_refused() {
 fn a_truncated_layer_names_its_digest() {
     let tar = Tar::new().file("etc/os-release", &[b'x'; 100_000]).finish();
     let full = compress(&tar, Compress::Gzip);
-    let layer = layer_of(&tar, &full);
+    let half = &full[..full.len() / 2];
+    let mut layer = layer_of(&tar, &full);
     let root = tempfile::tempdir().unwrap();
-    let err = extract_in(
-        root.path(),
-        &full[..full.len() / 2],
-        &layer,
-        Limits::default(),
-    )
-    .unwrap_err();
+    let err = extract_in(root.path(), half, &layer, Limits::default()).unwrap_err();
     assert!(matches!(err, ImageError::Read { .. }), "{err:?}");
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "layer {}: blob ends after {} bytes, its manifest gives {}",
+            layer.digest,
+            half.len(),
+            full.len()
+        )
+    );
+    // Without a size (docker save), the decompressor finds the end missing.
+    layer.size = None;
+    let root = tempfile::tempdir().unwrap();
+    let err = extract_in(root.path(), half, &layer, Limits::default()).unwrap_err();
     assert_eq!(
         err.to_string(),
         format!("layer {}: incomplete deflate stream", layer.digest)
@@ -330,4 +338,47 @@ fn data_after_the_tar_end_is_bounded() {
     let root = tempfile::tempdir().unwrap();
     let index = extract_in(root.path(), &blob, &layer, limits).unwrap();
     assert_eq!(index.entries.len(), 1);
+}
+
+#[test]
+fn a_blob_longer_or_shorter_than_its_manifest_size_is_refused() {
+    let tar = Tar::new().file("etc/os-release", b"ID=test\n").finish();
+    let blob = compress(&tar, Compress::Gzip);
+    let root = tempfile::tempdir().unwrap();
+
+    // Endless zeros (a blob linked to /dev/zero): one byte past the size stops it.
+    let mut layer = layer_of(&tar, &blob);
+    layer.size = Some(blob.len() as u64);
+    let mut endless = blob.as_slice().chain(std::io::repeat(0));
+    let dest = tempfile::tempdir().unwrap();
+    let err = scangate_image::extract_layer_with(
+        &mut endless,
+        &layer,
+        &interest(&everything),
+        Limits::default(),
+        dest.path(),
+        &mut |_| {},
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "layer {}: blob is larger than the {} bytes its manifest gives",
+            layer.digest,
+            blob.len()
+        )
+    );
+
+    let mut layer = layer_of(&tar, &blob);
+    layer.size = Some(blob.len() as u64 + 10);
+    let err = extract_in(root.path(), &blob, &layer, Limits::default()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "layer {}: blob ends after {} bytes, its manifest gives {}",
+            layer.digest,
+            blob.len(),
+            blob.len() + 10
+        )
+    );
 }

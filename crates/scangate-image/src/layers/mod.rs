@@ -16,7 +16,7 @@ use crate::{ImageError, Layer};
 use decompress::{Bounded, Decoder, Overrun};
 use std::io::{self, BufReader, Read};
 use std::path::Path;
-use verify::{Hasher, Hashing, Progress};
+use verify::{Hasher, Hashing, Progress, SizeChecked};
 
 /// What to keep from a layer.
 pub struct Interest<'a> {
@@ -41,10 +41,11 @@ pub fn extract_layer(
     extract_layer_with(blob, layer, interest, Limits::default(), dest, progress)
 }
 
-/// Streams one layer blob: verifies the blob digest (`layer.digest`) and the uncompressed diff
-/// id (`layer.diff_id`) as it goes, decompresses gzip, zstd or nothing by the first bytes, and
-/// writes the kept files (`dest/files/<n>`, never under the image's own names) and the index
-/// (`dest/index.json`). `progress` gets the number of blob bytes read so far.
+/// Streams one layer blob: verifies the blob digest (`layer.digest`), its size where the
+/// manifest gives one (`layer.size`) and the uncompressed diff id (`layer.diff_id`) as it goes,
+/// decompresses gzip, zstd or nothing by the first bytes, and writes the kept files
+/// (`dest/files/<n>`, never under the image's own names) and the index (`dest/index.json`).
+/// `progress` gets the number of blob bytes read so far.
 ///
 /// On error `dest` may hold partial files and no index: the caller discards it.
 pub fn extract_layer_with(
@@ -64,7 +65,8 @@ pub fn extract_layer_with(
         source,
     };
 
-    let raw = Hashing::new(Progress::new(blob, progress), blob_hasher);
+    let sized = SizeChecked::new(blob, layer.size);
+    let raw = Hashing::new(Progress::new(sized, progress), blob_hasher);
     let compressed = raw.counter();
     let decoder = Decoder::sniff(BufReader::with_capacity(64 * 1024, raw)).map_err(read_error)?;
     let (tar_stream, bounds) = Bounded::new(Hashing::new(decoder, diff_hasher), limits, compressed);
