@@ -1,7 +1,7 @@
 //! The image's final filesystem: layers applied base first, with OCI whiteouts, read from the
 //! files extraction kept.
 
-use crate::layers::path::{ancestors, child};
+use crate::layers::path::{MAX_PATH, ancestors, child};
 use crate::layers::{Content, Entry, LayerIndex, stored_file};
 use scangate_fsview::{FileView, Select, ViewError, Walk};
 use scangate_types::{FileIssue, IssueLevel, LayerRef};
@@ -13,6 +13,9 @@ use std::sync::Arc;
 
 /// Symbolic links followed while resolving one path, as Linux allows.
 const MAX_LINK_HOPS: usize = 40;
+/// Path components looked at while resolving one path: each hop may add a target of up to
+/// PATH_MAX bytes (extraction refuses longer ones), so at most this many.
+const MAX_RESOLVE_STEPS: usize = (MAX_LINK_HOPS + 1) * MAX_PATH;
 
 /// The image's final filesystem as the catalogers see it.
 pub struct ImageView {
@@ -145,24 +148,29 @@ impl ImageView {
     /// the image root and `..` stops there. With the position of the layer holding it (`None`
     /// for the root itself).
     fn resolve(&self, path: &str) -> Result<(Option<usize>, String), ViewError> {
-        let mut pending: VecDeque<String> = path.split('/').map(str::to_string).collect();
-        let mut resolved: Vec<String> = Vec::new();
+        let mut pending: VecDeque<&str> = components(path).collect();
+        // Grown and shrunk in place: never re-joined per component.
+        let mut resolved = String::new();
         let mut holder = None;
         let mut hops = 0;
+        let mut steps = 0;
         while let Some(part) = pending.pop_front() {
-            match part.as_str() {
-                "" | "." => continue,
-                ".." => {
-                    resolved.pop();
-                    holder = None;
-                    continue;
-                }
-                _ => {}
+            steps += 1;
+            if steps > MAX_RESOLVE_STEPS {
+                return Err(too_long());
             }
-            resolved.push(part);
-            let Some((pos, entry)) = self.entry(&resolved.join("/")) else {
+            if part == ".." {
+                resolved.truncate(resolved.rfind('/').unwrap_or(0));
+                holder = None;
+                continue;
+            }
+            if !resolved.is_empty() {
+                resolved.push('/');
+            }
+            resolved.push_str(part);
+            let Some((pos, entry)) = self.entry(&resolved) else {
                 // Layers need not list a directory before what is in it.
-                if pending.iter().all(|p| p.is_empty() || p == ".") {
+                if pending.is_empty() {
                     return Err(ViewError::NotFound);
                 }
                 holder = None;
@@ -175,9 +183,7 @@ impl ImageView {
                     holder = Some(pos);
                     continue;
                 }
-                _ if pending.iter().any(|p| !p.is_empty() && p != ".") => {
-                    return Err(ViewError::NotFound);
-                }
+                _ if !pending.is_empty() => return Err(ViewError::NotFound),
                 _ => {
                     holder = Some(pos);
                     continue;
@@ -189,15 +195,19 @@ impl ImageView {
                     "too many levels of symbolic links",
                 )));
             }
-            resolved.pop();
             if from_root {
                 resolved.clear();
+            } else {
+                resolved.truncate(resolved.rfind('/').unwrap_or(0));
             }
-            for part in target.split('/').rev() {
-                pending.push_front(part.to_string());
+            for part in components(target).rev() {
+                if pending.len() >= MAX_RESOLVE_STEPS {
+                    return Err(too_long());
+                }
+                pending.push_front(part);
             }
         }
-        Ok((holder, resolved.join("/")))
+        Ok((holder, resolved))
     }
 
     fn resolve_entry(&self, path: &str) -> Result<(usize, String, &Entry), ViewError> {
@@ -308,6 +318,18 @@ fn touches(index: &LayerIndex, path: &str) -> bool {
         })
 }
 
+fn too_long() -> ViewError {
+    ViewError::Io(io::Error::other(
+        "path too long to resolve (links expand to too many components)",
+    ))
+}
+
+/// The components of a path or link target that move anywhere (not `""` or `.`).
+fn components(path: &str) -> impl DoubleEndedIterator<Item = &str> {
+    path.split('/')
+        .filter(|part| !part.is_empty() && *part != ".")
+}
+
 /// Removes everything strictly under `dir` (`""`: the whole tree).
 fn remove_under(tree: &mut BTreeMap<String, usize>, dir: &str) {
     if dir.is_empty() {
@@ -330,5 +352,50 @@ fn warning(path: &str, message: String) -> FileIssue {
         line: None,
         level: IssueLevel::Warning,
         message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn view_of(entries: Vec<(&str, Entry)>) -> ImageView {
+        let mut index = LayerIndex::default();
+        index
+            .entries
+            .extend(entries.into_iter().map(|(p, e)| (p.to_string(), e)));
+        let layer = LayerRef {
+            index: 0,
+            diff_id: String::new(),
+            created_by: None,
+        };
+        ImageView::new(vec![(layer, PathBuf::new(), index)], 1 << 20)
+    }
+
+    fn symlink(target: String) -> Entry {
+        Entry::Symlink { target }
+    }
+
+    #[test]
+    fn long_and_looping_link_targets_resolve_in_bounded_work() {
+        // As an index cached before extraction refused long targets could hold them.
+        let view = view_of(vec![
+            ("var/lib/dpkg/status", symlink("status/".repeat(1_100_000))),
+            ("loop", symlink("loop/".repeat(800))),
+            ("deep", symlink("a/".repeat(200_000) + "x")),
+        ]);
+        let started = std::time::Instant::now();
+        let too_long =
+            "cannot read: path too long to resolve (links expand to too many components)";
+        assert_eq!(
+            view.read("var/lib/dpkg/status").unwrap_err().to_string(),
+            too_long
+        );
+        assert_eq!(
+            view.read("loop").unwrap_err().to_string(),
+            "cannot read: too many levels of symbolic links"
+        );
+        assert_eq!(view.read("deep").unwrap_err().to_string(), too_long);
+        assert!(started.elapsed().as_secs() < 2, "{:?}", started.elapsed());
     }
 }

@@ -283,10 +283,18 @@ fn long_tar_metadata_is_bounded() {
             layer.digest
         )
     );
-    // Within the default budget the same layer reads.
+    // Within the default budget the same layer reads, the name over PATH_MAX skipped.
     let root = tempfile::tempdir().unwrap();
     let index = extract_in(root.path(), &blob, &layer, Limits::default()).unwrap();
-    assert!(index.entries.contains_key(&long));
+    assert!(index.entries.is_empty());
+    let issues: Vec<String> = index.issues.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        issues,
+        [format!(
+            "{}...: entry name of 65537 bytes, over 4096; skipped",
+            &long[..100]
+        )]
+    );
 }
 
 #[test]
@@ -380,5 +388,55 @@ fn a_blob_longer_or_shorter_than_its_manifest_size_is_refused() {
             blob.len(),
             blob.len() + 10
         )
+    );
+}
+
+/// A PAX-format tar: names and link targets of any length.
+fn pax_tar(entries: &[(&str, EntryType, &str)]) -> Vec<u8> {
+    let mut builder = tar::Builder::new(Vec::new());
+    for (name, kind, link) in entries {
+        let mut header = tar::Header::new_ustar();
+        header.set_entry_type(*kind);
+        header.set_mode(0o644);
+        header.set_size(0);
+        if link.is_empty() {
+            builder.append_data(&mut header, name, &b""[..]).unwrap();
+        } else {
+            builder.append_link(&mut header, name, link).unwrap();
+        }
+    }
+    builder.into_inner().unwrap()
+}
+
+#[test]
+fn names_and_link_targets_over_path_max_are_skipped() {
+    let long_name = "n".repeat(100_000);
+    let long_target = "status/".repeat(700);
+    let tar = pax_tar(&[
+        ("var/lib/dpkg/status", EntryType::Symlink, &long_target),
+        ("etc/hard", EntryType::Link, &long_target),
+        (&long_name, EntryType::Regular, ""),
+        ("etc/ok", EntryType::Symlink, &"a/".repeat(2048)),
+        ("etc/os-release", EntryType::Regular, ""),
+    ]);
+    let blob = compress(&tar, Compress::Gzip);
+    let layer = layer_of(&tar, &blob);
+    let root = tempfile::tempdir().unwrap();
+    let index = extract_in(root.path(), &blob, &layer, Limits::default()).unwrap();
+    assert_eq!(
+        index.entries.keys().collect::<Vec<_>>(),
+        ["etc/ok", "etc/os-release"]
+    );
+    let issues: Vec<String> = index.issues.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        issues,
+        [
+            "var/lib/dpkg/status: link target of 4900 bytes, over 4096; skipped".to_string(),
+            "etc/hard: link target of 4900 bytes, over 4096; skipped".to_string(),
+            format!(
+                "{}...: entry name of 100000 bytes, over 4096; skipped",
+                "n".repeat(100)
+            ),
+        ]
     );
 }

@@ -3,7 +3,7 @@
 use super::Interest;
 use super::index::{Content, Entry, LayerIndex, files_dir};
 use super::keep::Store;
-use super::path::{BadPath, child, normalise, split};
+use super::path::{BadPath, MAX_PATH, child, normalise, split};
 use crate::ImageError;
 use crate::layers::decompress::Bounds;
 use scangate_types::{FileIssue, IssueLevel};
@@ -15,6 +15,8 @@ use tar::EntryType;
 const WHITEOUT: &str = ".wh.";
 const OPAQUE: &str = ".wh..wh..opq";
 const BLOCK: u64 = 512;
+/// How much of an overlong name an issue shows.
+const SHOWN: usize = 100;
 
 /// Why reading entries stopped.
 pub(crate) enum Failure {
@@ -73,7 +75,27 @@ fn record<R: Read>(
     if kind.is_pax_global_extensions() {
         return Ok(());
     }
-    let name = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
+    let name = entry.path_bytes();
+    if name.len() > MAX_PATH {
+        let shown = String::from_utf8_lossy(&name[..SHOWN]).into_owned() + "...";
+        let message = format!(
+            "entry name of {} bytes, over {MAX_PATH}; skipped",
+            name.len()
+        );
+        push(index, shown, &message);
+        return Ok(());
+    }
+    let name = String::from_utf8_lossy(&name).into_owned();
+    let link = entry.link_name_bytes().unwrap_or_default();
+    if link.len() > MAX_PATH {
+        let message = format!(
+            "link target of {} bytes, over {MAX_PATH}; skipped",
+            link.len()
+        );
+        push(index, name, &message);
+        return Ok(());
+    }
+    let link = String::from_utf8_lossy(&link).into_owned();
     let path = match normalise(&name) {
         Ok(path) => path,
         Err(BadPath::Root) => return Ok(()),
@@ -98,10 +120,8 @@ fn record<R: Read>(
         EntryType::Regular | EntryType::Continuous | EntryType::GNUSparse => {
             file(store, interest, &path, entry)?
         }
-        EntryType::Symlink => Entry::Symlink {
-            target: link_name(entry),
-        },
-        EntryType::Link => match hard_link(index, interest, &path, &link_name(entry)) {
+        EntryType::Symlink => Entry::Symlink { target: link },
+        EntryType::Link => match hard_link(index, interest, &path, &link) {
             Some(recorded) => recorded,
             None => return Ok(()),
         },
@@ -204,13 +224,6 @@ fn hard_link(
         Some(shared) => Some(shared.clone()),
         None => Some(Entry::Hardlink { target }),
     }
-}
-
-fn link_name<R: Read>(entry: &tar::Entry<'_, R>) -> String {
-    entry
-        .link_name_bytes()
-        .map(|name| String::from_utf8_lossy(&name).into_owned())
-        .unwrap_or_default()
 }
 
 fn push(index: &mut LayerIndex, path: String, message: &str) {
