@@ -440,3 +440,31 @@ fn names_and_link_targets_over_path_max_are_skipped() {
         ]
     );
 }
+
+#[test]
+fn a_layer_whose_index_would_take_too_much_memory_is_refused() {
+    let mut tar = Tar::new();
+    for i in 0..100 {
+        tar = tar.file(&format!("usr/share/x/file{i:04}"), b"");
+    }
+    let tar = tar.finish();
+    let blob = compress(&tar, Compress::Gzip);
+    let layer = layer_of(&tar, &blob);
+    // Each entry costs its 20-byte name and the fixed cost: 50 fit.
+    let limits = Limits {
+        index_budget: 50 * (20 + scangate_image::layers::ENTRY_COST),
+        ..Limits::default()
+    };
+    let root = tempfile::tempdir().unwrap();
+    let err = extract_in(root.path(), &blob, &layer, limits).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "layer {}: index over 4200 bytes (50 entries); layer refused",
+            layer.digest
+        )
+    );
+    let root = tempfile::tempdir().unwrap();
+    let index = extract_in(root.path(), &blob, &layer, Limits::default()).unwrap();
+    assert_eq!(index.entries.len(), 100);
+}

@@ -71,7 +71,14 @@ pub struct Limits {
     /// The most bytes allowed after the tar's end marker (tools pad to a 10 KiB record): past
     /// it the layer is refused, as the bytes would only be hashed, never read as entries.
     pub trailing: u64,
+    /// The most memory one layer's index may take, counted as the bytes of its entry names and
+    /// link targets plus [`ENTRY_COST`] per entry; past it the layer is refused. Real layers
+    /// take a few MiB (100,000 files of 60-byte names).
+    pub index_budget: u64,
 }
+
+/// What one index entry costs beside its names: map node, entry, allocation headers.
+pub const ENTRY_COST: u64 = 64;
 
 impl Default for Limits {
     fn default() -> Limits {
@@ -80,6 +87,7 @@ impl Default for Limits {
             bomb_floor: 1 << 30,
             header_budget: 8 << 20,
             trailing: 1 << 20,
+            index_budget: 256 << 20,
         }
     }
 }
@@ -126,6 +134,10 @@ impl Bounds {
         self.trailing.set(true);
         self.allowed_end
             .set(self.pos.get().saturating_add(self.limits.trailing));
+    }
+
+    pub(crate) fn limits(&self) -> Limits {
+        self.limits
     }
 
     /// Why the stream was stopped, if it was.

@@ -5,7 +5,7 @@ use super::index::{Content, Entry, LayerIndex, files_dir};
 use super::keep::Store;
 use super::path::{BadPath, MAX_PATH, child, normalise, split};
 use crate::ImageError;
-use crate::layers::decompress::Bounds;
+use crate::layers::decompress::{Bounds, ENTRY_COST};
 use scangate_types::{FileIssue, IssueLevel};
 use std::fs;
 use std::io::{self, Read};
@@ -23,6 +23,8 @@ pub(crate) enum Failure {
     /// The layer stream itself failed (truncated, corrupt, stopped by a bound).
     Stream(io::Error),
     Image(ImageError),
+    /// The layer breaks one of the [`Limits`](super::Limits): why.
+    Refused(String),
 }
 
 /// Records every entry of `archive`, keeping the files `interest` wants under `dest/files/`.
@@ -41,9 +43,19 @@ pub(crate) fn entries<R: Read>(
     })?;
     let mut store = Store::new(dest);
     let mut index = LayerIndex::new();
+    let budget = bounds.limits().index_budget;
+    let mut spent = 0u64;
     for entry in archive.entries().map_err(Failure::Stream)? {
         let mut entry = entry.map_err(Failure::Stream)?;
         bounds.allow_until(data_end(&entry).map_err(Failure::Stream)?);
+        let names = entry.path_bytes().len() + entry.link_name_bytes().map_or(0, |l| l.len());
+        spent += names as u64 + ENTRY_COST;
+        if spent > budget {
+            return Err(Failure::Refused(format!(
+                "index over {budget} bytes ({} entries); layer refused",
+                index.entries.len()
+            )));
+        }
         record(&mut index, &mut store, interest, &mut entry)?;
     }
     Ok(index)

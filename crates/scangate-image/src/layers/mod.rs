@@ -8,7 +8,7 @@ mod keep;
 pub(crate) mod path;
 mod verify;
 
-pub use decompress::Limits;
+pub use decompress::{ENTRY_COST, Limits};
 pub(crate) use index::stored_file;
 pub use index::{Content, Entry, LayerIndex};
 
@@ -99,6 +99,10 @@ pub fn extract_layer_with(
         extract::entries(&mut archive, interest, &bounds, dest).map_err(|err| match err {
             extract::Failure::Stream(err) => explain(err),
             extract::Failure::Image(err) => err,
+            extract::Failure::Refused(message) => ImageError::Format {
+                what: what.clone(),
+                message,
+            },
         })?;
 
     // The diff id covers everything after the archive's end blocks too (bounded, still checked
