@@ -468,3 +468,63 @@ fn a_layer_whose_index_would_take_too_much_memory_is_refused() {
     let index = extract_in(root.path(), &blob, &layer, Limits::default()).unwrap();
     assert_eq!(index.entries.len(), 100);
 }
+
+#[test]
+fn sparse_holes_are_never_written_out() {
+    // 90 MB package.json files of 512 stored bytes each, under a generous file size limit.
+    let mut tar = Tar::new();
+    for i in 0..5 {
+        tar = tar.sparse(&format!("app{i}/package.json"), 90_000_000, 0o644);
+    }
+    let tar = tar.sparse("small/package.json", 4096, 0o644).finish();
+    let blob = compress(&tar, Compress::Gzip);
+    let layer = layer_of(&tar, &blob);
+    let root = tempfile::tempdir().unwrap();
+    let wanted = |_: &str| true;
+    let mut interest = interest(&wanted);
+    interest.max_file_size = 1 << 30;
+    let dest = root.path().join("layer");
+    let (index, _) = extract(&blob, &layer, &interest, Limits::default(), &dest);
+    let index = index.unwrap();
+    let issues: Vec<String> = index.issues.iter().map(ToString::to_string).collect();
+    let expected: Vec<String> = (0..5)
+        .map(|i| {
+            format!(
+                "app{i}/package.json: sparse file with 89999488 bytes of holes (over 1048576); not kept"
+            )
+        })
+        .collect();
+    assert_eq!(issues, expected);
+    // Only the small sparse file (4096 bytes with its holes) was written.
+    assert_eq!(listing(&dest), ["files/0", "index.json"]);
+    assert_eq!(std::fs::metadata(dest.join("files/0")).unwrap().len(), 4096);
+}
+
+#[test]
+fn bytes_written_to_kept_files_follow_the_bomb_rule() {
+    // 8 sparse files of 1 MiB (512 bytes stored each) under a 4 MiB floor: stopped in the
+    // fifth, at the first 64 KiB write past the floor.
+    let mut tar = Tar::new();
+    for i in 0..8 {
+        tar = tar.sparse(&format!("f{i}"), 1 << 20, 0o644);
+    }
+    let tar = tar.finish();
+    let blob = compress(&tar, Compress::Gzip);
+    let layer = layer_of(&tar, &blob);
+    let limits = Limits {
+        bomb_floor: 4 << 20,
+        ..Limits::default()
+    };
+    let root = tempfile::tempdir().unwrap();
+    let err = extract_in(root.path(), &blob, &layer, limits).unwrap_err();
+    let message = err.to_string();
+    let start = format!(
+        "layer {}: kept files reach 4259840 bytes from ",
+        layer.digest
+    );
+    assert!(message.starts_with(&start), "{message}");
+    assert!(
+        message.ends_with(" compressed (more than 200x, past 4194304 bytes); layer refused"),
+        "{message}"
+    );
+}

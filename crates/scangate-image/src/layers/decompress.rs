@@ -104,18 +104,14 @@ pub(crate) enum Overrun {
 /// past the position [`Bounds::allow_until`] set, or when too much follows the tar's end.
 pub(crate) struct Bounded<R> {
     inner: R,
-    limits: Limits,
-    compressed: Rc<Cell<u64>>,
-    pos: Rc<Cell<u64>>,
-    allowed_end: Rc<Cell<u64>>,
-    trailing: Rc<Cell<bool>>,
-    overrun: Rc<Cell<Option<Overrun>>>,
+    bounds: Bounds,
 }
 
 /// What the extraction loop holds to steer a [`Bounded`] it gave away to the tar reader.
 #[derive(Clone)]
 pub(crate) struct Bounds {
     limits: Limits,
+    compressed: Rc<Cell<u64>>,
     pos: Rc<Cell<u64>>,
     allowed_end: Rc<Cell<u64>>,
     trailing: Rc<Cell<bool>>,
@@ -140,6 +136,16 @@ impl Bounds {
         self.limits
     }
 
+    /// Whether `expanded` bytes from the compressed bytes read so far are a bomb.
+    pub(crate) fn is_bomb(&self, expanded: u64) -> Option<Overrun> {
+        let compressed = self.compressed.get().max(1);
+        (expanded > self.limits.bomb_floor && expanded / compressed >= self.limits.bomb_ratio)
+            .then_some(Overrun::Bomb {
+                expanded,
+                compressed,
+            })
+    }
+
     /// Why the stream was stopped, if it was.
     pub(crate) fn overrun(&self) -> Option<Overrun> {
         self.overrun.get()
@@ -150,6 +156,7 @@ impl<R: Read> Bounded<R> {
     pub(crate) fn new(inner: R, limits: Limits, compressed: Rc<Cell<u64>>) -> (Bounded<R>, Bounds) {
         let bounds = Bounds {
             limits,
+            compressed,
             pos: Rc::default(),
             allowed_end: Rc::new(Cell::new(limits.header_budget)),
             trailing: Rc::default(),
@@ -157,12 +164,7 @@ impl<R: Read> Bounded<R> {
         };
         let bounded = Bounded {
             inner,
-            limits,
-            compressed,
-            pos: Rc::clone(&bounds.pos),
-            allowed_end: Rc::clone(&bounds.allowed_end),
-            trailing: Rc::clone(&bounds.trailing),
-            overrun: Rc::clone(&bounds.overrun),
+            bounds: bounds.clone(),
         };
         (bounded, bounds)
     }
@@ -172,40 +174,37 @@ impl<R: Read> Bounded<R> {
     }
 
     fn stop(&self, overrun: Overrun) -> io::Error {
-        self.overrun.set(Some(overrun));
+        self.bounds.overrun.set(Some(overrun));
         io::Error::other("layer stream stopped")
     }
 }
 
 impl<R: Read> Read for Bounded<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let pos = self.pos.get();
-        let room = self.allowed_end.get().saturating_sub(pos);
+        let bounds = &self.bounds;
+        let pos = bounds.pos.get();
+        let room = bounds.allowed_end.get().saturating_sub(pos);
         if room == 0 && !buf.is_empty() {
             // One byte more tells a stream that ends exactly at the bound from one that goes on.
-            if self.trailing.get() && self.inner.read(&mut [0])? == 0 {
+            if bounds.trailing.get() && self.inner.read(&mut [0])? == 0 {
                 return Ok(0);
             }
-            return Err(self.stop(if self.trailing.get() {
+            return Err(self.stop(if bounds.trailing.get() {
                 Overrun::Trailing {
-                    limit: self.limits.trailing,
+                    limit: bounds.limits.trailing,
                 }
             } else {
                 Overrun::Headers {
-                    budget: self.limits.header_budget,
+                    budget: bounds.limits.header_budget,
                 }
             }));
         }
         let take = buf.len().min(usize::try_from(room).unwrap_or(usize::MAX));
         let n = self.inner.read(&mut buf[..take])?;
         let pos = pos + n as u64;
-        self.pos.set(pos);
-        let compressed = self.compressed.get().max(1);
-        if pos > self.limits.bomb_floor && pos / compressed >= self.limits.bomb_ratio {
-            return Err(self.stop(Overrun::Bomb {
-                expanded: pos,
-                compressed,
-            }));
+        self.bounds.pos.set(pos);
+        if let Some(bomb) = self.bounds.is_bomb(pos) {
+            return Err(self.stop(bomb));
         }
         Ok(n)
     }

@@ -15,6 +15,9 @@ use tar::EntryType;
 const WHITEOUT: &str = ".wh.";
 const OPAQUE: &str = ".wh..wh..opq";
 const BLOCK: u64 = 512;
+/// The most a kept sparse file may hold in holes: writing them out costs disk the layer's
+/// stream never paid for, and no package metadata is sparse.
+const MAX_SPARSE_HOLES: u64 = 1 << 20;
 /// How much of an overlong name an issue shows.
 const SHOWN: usize = 100;
 
@@ -41,7 +44,7 @@ pub(crate) fn entries<R: Read>(
             source,
         })
     })?;
-    let mut store = Store::new(dest);
+    let mut store = Store::new(dest, bounds);
     let mut index = LayerIndex::new();
     let budget = bounds.limits().index_budget;
     let mut spent = 0u64;
@@ -130,7 +133,7 @@ fn record<R: Read>(
     let recorded = match kind {
         EntryType::Directory => Entry::Dir,
         EntryType::Regular | EntryType::Continuous | EntryType::GNUSparse => {
-            file(store, interest, &path, entry)?
+            file(index, store, interest, &path, entry)?
         }
         EntryType::Symlink => Entry::Symlink { target: link },
         EntryType::Link => match hard_link(index, interest, &path, &link) {
@@ -167,6 +170,7 @@ fn whiteout(index: &mut LayerIndex, path: &str, dir: &str, base: &str, hidden: &
 }
 
 fn file<R: Read>(
+    index: &mut LayerIndex,
     store: &mut Store,
     interest: &Interest<'_>,
     path: &str,
@@ -174,9 +178,20 @@ fn file<R: Read>(
 ) -> Result<Entry, Failure> {
     let size = entry.size();
     let mode = entry.header().mode().unwrap_or(0);
+    let holes = if entry.header().entry_type().is_gnu_sparse() {
+        size.saturating_sub(entry.header().entry_size().unwrap_or(0))
+    } else {
+        0
+    };
     let content = if (interest.path)(path) {
         if size > interest.max_file_size {
             Content::TooLarge
+        } else if holes > MAX_SPARSE_HOLES {
+            let message = format!(
+                "sparse file with {holes} bytes of holes (over {MAX_SPARSE_HOLES}); not kept"
+            );
+            push(index, path.to_string(), &message);
+            Content::NotKept
         } else {
             store.keep(entry)?
         }
