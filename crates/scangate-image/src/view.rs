@@ -5,7 +5,7 @@ use crate::layers::path::{MAX_PATH, ancestors, child};
 use crate::layers::{Content, Entry, LayerIndex, stored_file};
 use scangate_fsview::{FileView, Select, ViewError, Walk};
 use scangate_types::{FileIssue, IssueLevel, LayerRef};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::fs;
 use std::io::{self, Read};
 use std::path::PathBuf;
@@ -33,39 +33,23 @@ struct ViewLayer {
 }
 
 impl ImageView {
-    /// `layers`: base first, each with the directory its files were extracted into and its index.
-    pub fn new(layers: Vec<(LayerRef, PathBuf, LayerIndex)>, max_file_size: u64) -> ImageView {
-        let layers = layers
+    /// `layers`: base first, each with the directory its files were extracted into and its
+    /// index (an `Arc` lets layers with the same diff id share one).
+    pub fn new<I: Into<Arc<LayerIndex>>>(
+        layers: Vec<(LayerRef, PathBuf, I)>,
+        max_file_size: u64,
+    ) -> ImageView {
+        let layers: Vec<ViewLayer> = layers
             .into_iter()
             .map(|(layer, dir, index)| ViewLayer {
                 layer,
                 dir,
-                index: Arc::new(index),
+                index: index.into(),
             })
             .collect();
-        ImageView::merge(layers, max_file_size)
-    }
-
-    fn merge(layers: Vec<ViewLayer>, max_file_size: u64) -> ImageView {
         let mut tree = BTreeMap::new();
         for (pos, layer) in layers.iter().enumerate() {
-            let index = &layer.index;
-            // Whiteouts and replacements hide lower layers only: remove first, then add.
-            for dir in &index.opaque_dirs {
-                remove_under(&mut tree, dir);
-            }
-            for gone in &index.whiteouts {
-                tree.remove(gone);
-                remove_under(&mut tree, gone);
-            }
-            for (path, entry) in &index.entries {
-                if !entry.is_dir() {
-                    remove_under(&mut tree, path);
-                }
-            }
-            for path in index.entries.keys() {
-                tree.insert(path.clone(), pos);
-            }
+            apply(&mut tree, pos, &layer.index);
         }
         ImageView {
             layers,
@@ -74,9 +58,28 @@ impl ImageView {
         }
     }
 
-    /// The image as it stood after the layer at position `last` (0-based).
-    pub(crate) fn upto(&self, last: usize) -> ImageView {
-        ImageView::merge(self.layers[..=last].to_vec(), self.max_file_size)
+    /// Calls `visit` with the image as it stood after each layer at a position in `positions`
+    /// (0-based), in order: one pass over the layers, however many positions.
+    pub(crate) fn each_upto(
+        &self,
+        positions: &BTreeSet<usize>,
+        mut visit: impl FnMut(usize, &ImageView),
+    ) {
+        let Some(&last) = positions.last() else {
+            return;
+        };
+        let mut tree = BTreeMap::new();
+        for (pos, layer) in self.layers[..=last].iter().enumerate() {
+            apply(&mut tree, pos, &layer.index);
+            if positions.contains(&pos) {
+                let then = ImageView {
+                    layers: self.layers[..=pos].to_vec(),
+                    tree: tree.clone(),
+                    max_file_size: self.max_file_size,
+                };
+                visit(pos, &then);
+            }
+        }
     }
 
     /// The layer that holds the final version of `path` (of the file a link leads to).
@@ -328,6 +331,26 @@ fn too_long() -> ViewError {
 fn components(path: &str) -> impl DoubleEndedIterator<Item = &str> {
     path.split('/')
         .filter(|part| !part.is_empty() && *part != ".")
+}
+
+/// Applies the layer at `pos` to `tree`. Whiteouts and replacements hide lower layers only:
+/// remove first, then add.
+fn apply(tree: &mut BTreeMap<String, usize>, pos: usize, index: &LayerIndex) {
+    for dir in &index.opaque_dirs {
+        remove_under(tree, dir);
+    }
+    for gone in &index.whiteouts {
+        tree.remove(gone);
+        remove_under(tree, gone);
+    }
+    for (path, entry) in &index.entries {
+        if !entry.is_dir() {
+            remove_under(tree, path);
+        }
+    }
+    for path in index.entries.keys() {
+        tree.insert(path.clone(), pos);
+    }
 }
 
 /// Removes everything strictly under `dir` (`""`: the whole tree).
