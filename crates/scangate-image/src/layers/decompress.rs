@@ -3,7 +3,7 @@
 
 use flate2::bufread::MultiGzDecoder;
 use std::cell::Cell;
-use std::io::{self, BufRead, Chain, Cursor, Read};
+use std::io::{self, BufRead, Chain, Cursor, Read, Seek, SeekFrom};
 use std::rc::Rc;
 
 const GZIP_MAGIC: &[u8] = &[0x1f, 0x8b];
@@ -100,6 +100,11 @@ pub(crate) enum Overrun {
     Trailing { limit: u64 },
 }
 
+/// Why the tar metadata bound stopped a reader.
+pub(crate) fn headers_over(budget: u64) -> String {
+    format!("tar metadata between two entries is over {budget} bytes")
+}
+
 /// The uncompressed tar stream, stopped when it expands like a bomb, when tar metadata runs
 /// past the position [`Bounds::allow_until`] set, or when too much follows the tar's end.
 pub(crate) struct Bounded<R> {
@@ -176,6 +181,16 @@ impl<R: Read> Bounded<R> {
     fn stop(&self, overrun: Overrun) -> io::Error {
         self.bounds.overrun.set(Some(overrun));
         io::Error::other("layer stream stopped")
+    }
+}
+
+/// A seek (the tar reader skipping entry data in a file) moves the position the bounds are
+/// measured from.
+impl<R: Read + Seek> Seek for Bounded<R> {
+    fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
+        let pos = self.inner.seek(to)?;
+        self.bounds.pos.set(pos);
+        Ok(pos)
     }
 }
 

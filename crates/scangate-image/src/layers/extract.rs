@@ -66,7 +66,7 @@ pub(crate) fn entries<R: Read>(
 
 /// Where the entry's stored data ends: the next header's metadata is measured from there. A
 /// sparse file stores less than its size; a hostile base-256 size must not wrap around.
-fn data_end<R: Read>(entry: &tar::Entry<'_, R>) -> io::Result<u64> {
+pub(crate) fn data_end<R: Read>(entry: &tar::Entry<'_, R>) -> io::Result<u64> {
     let header = entry.header();
     let stored = if header.entry_type().is_gnu_sparse() {
         header.entry_size().unwrap_or(0)

@@ -8,12 +8,14 @@ mod keep;
 pub(crate) mod path;
 mod verify;
 
+pub(crate) use decompress::{Bounded, Overrun, headers_over};
 pub use decompress::{ENTRY_COST, Limits};
+pub(crate) use extract::data_end;
 pub(crate) use index::stored_file;
 pub use index::{Content, Entry, LayerIndex};
 
 use crate::{ImageError, Layer};
-use decompress::{Bounded, Decoder, Overrun};
+use decompress::Decoder;
 use std::io::{self, BufReader, Read};
 use std::path::Path;
 use verify::{Hasher, Hashing, Progress, SizeChecked};
@@ -85,7 +87,7 @@ pub fn extract_layer_with(
         },
         Some(Overrun::Headers { budget }) => ImageError::Format {
             what: what.clone(),
-            message: format!("tar metadata between two entries is over {budget} bytes"),
+            message: decompress::headers_over(budget),
         },
         Some(Overrun::Trailing { limit }) => ImageError::Format {
             what: what.clone(),
