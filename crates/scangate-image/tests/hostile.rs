@@ -467,6 +467,23 @@ fn a_layer_whose_index_would_take_too_much_memory_is_refused() {
     let root = tempfile::tempdir().unwrap();
     let index = extract_in(root.path(), &blob, &layer, Limits::default()).unwrap();
     assert_eq!(index.entries.len(), 100);
+
+    // Names over PATH_MAX are skipped, so they count as PATH_MAX only: two 100 kB names fit
+    // in a budget for two 4096-byte ones.
+    let long = |c: &str| c.repeat(100_000);
+    let tar = pax_tar(&[
+        (&long("a"), EntryType::Regular, ""),
+        (&long("b"), EntryType::Regular, ""),
+    ]);
+    let blob = compress(&tar, Compress::Gzip);
+    let layer = layer_of(&tar, &blob);
+    let limits = Limits {
+        index_budget: 2 * (4096 + scangate_image::layers::ENTRY_COST),
+        ..Limits::default()
+    };
+    let root = tempfile::tempdir().unwrap();
+    let index = extract_in(root.path(), &blob, &layer, limits).unwrap();
+    assert_eq!(index.issues.len(), 2);
 }
 
 #[test]

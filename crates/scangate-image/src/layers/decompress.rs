@@ -72,7 +72,7 @@ pub struct Limits {
     /// it the layer is refused, as the bytes would only be hashed, never read as entries.
     pub trailing: u64,
     /// The most memory one layer's index may take, counted as the bytes of its entry names and
-    /// link targets plus [`ENTRY_COST`] per entry; past it the layer is refused. Real layers
+    /// link targets (each at most 4096: longer ones are skipped) plus [`ENTRY_COST`] per entry; past it the layer is refused. Real layers
     /// take a few MiB (100,000 files of 60-byte names).
     pub index_budget: u64,
 }

@@ -51,7 +51,9 @@ pub(crate) fn entries<R: Read>(
     for entry in archive.entries().map_err(Failure::Stream)? {
         let mut entry = entry.map_err(Failure::Stream)?;
         bounds.allow_until(data_end(&entry).map_err(Failure::Stream)?);
-        let names = entry.path_bytes().len() + entry.link_name_bytes().map_or(0, |l| l.len());
+        // A name or target over MAX_PATH is skipped, not recorded: it costs no more than that.
+        let names = entry.path_bytes().len().min(MAX_PATH)
+            + entry.link_name_bytes().map_or(0, |l| l.len().min(MAX_PATH));
         spent += names as u64 + ENTRY_COST;
         if spent > budget {
             return Err(Failure::Refused(format!(
