@@ -7,7 +7,13 @@ use rayon::prelude::*;
 use scangate_catalog::Cataloger;
 use scangate_types::{Inventory, LayerRef};
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
+
+/// The most layers an image may have: Docker stops at 127 and real images at a few dozen;
+/// each layer costs a merge and an index in memory.
+pub const MAX_LAYERS: usize = 1000;
 
 /// What a scan reports of its layers as it goes.
 pub trait Progress: Sync {
@@ -47,24 +53,52 @@ pub fn analyze(
         max_file_size,
     };
     let variant = variant(catalogers, &interest);
+    if image.layers.len() > MAX_LAYERS {
+        return Err(ImageError::Format {
+            what: image.reference.clone(),
+            message: format!(
+                "{} layers, over {MAX_LAYERS}; image refused",
+                image.layers.len()
+            ),
+        });
+    }
+    let layer_ref = |index: usize, layer: &Layer| LayerRef {
+        index,
+        diff_id: layer.diff_id.clone(),
+        created_by: layer.created_by.clone(),
+    };
+    // A layer repeated in the image (same diff id) is read and held once.
+    let mut first: HashMap<&str, usize> = HashMap::new();
+    for (index, layer) in image.layers.iter().enumerate() {
+        first.entry(&layer.diff_id).or_insert(index);
+    }
     // Layers are independent until merged: read them on every core.
-    let layers: Vec<(LayerRef, PathBuf, LayerIndex)> = image
-        .layers
+    let read: HashMap<&str, (PathBuf, Arc<LayerIndex>)> = first
         .par_iter()
-        .enumerate()
-        .map(|(index, layer)| {
-            let layer_ref = LayerRef {
-                index,
-                diff_id: layer.diff_id.clone(),
-                created_by: layer.created_by.clone(),
-            };
+        .map(|(&diff_id, &index)| {
+            let layer = &image.layers[index];
             let dir = layer_entry(
-                source, cache, layer, &layer_ref, &interest, &variant, progress,
+                source,
+                cache,
+                layer,
+                &layer_ref(index, layer),
+                &interest,
+                &variant,
+                progress,
             )?;
-            let index = LayerIndex::load(&dir)?;
-            Ok((layer_ref, dir, index))
+            let loaded = LayerIndex::load(&dir)?;
+            Ok((diff_id, (dir, Arc::new(loaded))))
         })
         .collect::<Result<_, ImageError>>()?;
+    let layers: Vec<(LayerRef, PathBuf, Arc<LayerIndex>)> = image
+        .layers
+        .iter()
+        .enumerate()
+        .map(|(index, layer)| {
+            let (dir, loaded) = &read[layer.diff_id.as_str()];
+            (layer_ref(index, layer), dir.clone(), Arc::clone(loaded))
+        })
+        .collect();
     let view = ImageView::new(layers, max_file_size);
     let mut inventory = scangate_catalog::scan(&view, catalogers);
     attribute(&mut inventory, &view, catalogers);

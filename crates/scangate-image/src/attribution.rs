@@ -37,9 +37,10 @@ pub fn attribute(inventory: &mut Inventory, view: &ImageView, catalogers: &[&dyn
     }
     // (path, layer) -> the packages that layer's version of the file lists.
     let mut listed: BTreeMap<(String, usize), HashSet<Identity>> = BTreeMap::new();
-    for (&pos, paths) in &rewritten {
-        let then = view.upto(pos);
-        let found = scan(&Only { view: &then, paths }, catalogers);
+    let positions: BTreeSet<usize> = rewritten.keys().copied().collect();
+    view.each_upto(&positions, |pos, then| {
+        let paths = &rewritten[&pos];
+        let found = scan(&Only { view: then, paths }, catalogers);
         for package in found.packages {
             for location in &package.locations {
                 let file = file_of(&location.path);
@@ -51,7 +52,7 @@ pub fn attribute(inventory: &mut Inventory, view: &ImageView, catalogers: &[&dyn
                 }
             }
         }
-    }
+    });
 
     for package in &mut inventory.packages {
         let identity = (package.name.clone(), package.version.clone());

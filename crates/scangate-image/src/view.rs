@@ -1,11 +1,11 @@
 //! The image's final filesystem: layers applied base first, with OCI whiteouts, read from the
 //! files extraction kept.
 
-use crate::layers::path::{ancestors, child};
+use crate::layers::path::{MAX_PATH, ancestors, child};
 use crate::layers::{Content, Entry, LayerIndex, stored_file};
 use scangate_fsview::{FileView, Select, ViewError, Walk};
 use scangate_types::{FileIssue, IssueLevel, LayerRef};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::fs;
 use std::io::{self, Read};
 use std::path::PathBuf;
@@ -13,6 +13,9 @@ use std::sync::Arc;
 
 /// Symbolic links followed while resolving one path, as Linux allows.
 const MAX_LINK_HOPS: usize = 40;
+/// Path components looked at while resolving one path: each hop may add a target of up to
+/// PATH_MAX bytes (extraction refuses longer ones), so at most this many.
+const MAX_RESOLVE_STEPS: usize = (MAX_LINK_HOPS + 1) * MAX_PATH;
 
 /// The image's final filesystem as the catalogers see it.
 pub struct ImageView {
@@ -30,39 +33,23 @@ struct ViewLayer {
 }
 
 impl ImageView {
-    /// `layers`: base first, each with the directory its files were extracted into and its index.
-    pub fn new(layers: Vec<(LayerRef, PathBuf, LayerIndex)>, max_file_size: u64) -> ImageView {
-        let layers = layers
+    /// `layers`: base first, each with the directory its files were extracted into and its
+    /// index (an `Arc` lets layers with the same diff id share one).
+    pub fn new<I: Into<Arc<LayerIndex>>>(
+        layers: Vec<(LayerRef, PathBuf, I)>,
+        max_file_size: u64,
+    ) -> ImageView {
+        let layers: Vec<ViewLayer> = layers
             .into_iter()
             .map(|(layer, dir, index)| ViewLayer {
                 layer,
                 dir,
-                index: Arc::new(index),
+                index: index.into(),
             })
             .collect();
-        ImageView::merge(layers, max_file_size)
-    }
-
-    fn merge(layers: Vec<ViewLayer>, max_file_size: u64) -> ImageView {
         let mut tree = BTreeMap::new();
         for (pos, layer) in layers.iter().enumerate() {
-            let index = &layer.index;
-            // Whiteouts and replacements hide lower layers only: remove first, then add.
-            for dir in &index.opaque_dirs {
-                remove_under(&mut tree, dir);
-            }
-            for gone in &index.whiteouts {
-                tree.remove(gone);
-                remove_under(&mut tree, gone);
-            }
-            for (path, entry) in &index.entries {
-                if !entry.is_dir() {
-                    remove_under(&mut tree, path);
-                }
-            }
-            for path in index.entries.keys() {
-                tree.insert(path.clone(), pos);
-            }
+            apply(&mut tree, pos, &layer.index);
         }
         ImageView {
             layers,
@@ -71,9 +58,28 @@ impl ImageView {
         }
     }
 
-    /// The image as it stood after the layer at position `last` (0-based).
-    pub(crate) fn upto(&self, last: usize) -> ImageView {
-        ImageView::merge(self.layers[..=last].to_vec(), self.max_file_size)
+    /// Calls `visit` with the image as it stood after each layer at a position in `positions`
+    /// (0-based), in order: one pass over the layers, however many positions.
+    pub(crate) fn each_upto(
+        &self,
+        positions: &BTreeSet<usize>,
+        mut visit: impl FnMut(usize, &ImageView),
+    ) {
+        let Some(&last) = positions.last() else {
+            return;
+        };
+        let mut tree = BTreeMap::new();
+        for (pos, layer) in self.layers[..=last].iter().enumerate() {
+            apply(&mut tree, pos, &layer.index);
+            if positions.contains(&pos) {
+                let then = ImageView {
+                    layers: self.layers[..=pos].to_vec(),
+                    tree: tree.clone(),
+                    max_file_size: self.max_file_size,
+                };
+                visit(pos, &then);
+            }
+        }
     }
 
     /// The layer that holds the final version of `path` (of the file a link leads to).
@@ -145,24 +151,29 @@ impl ImageView {
     /// the image root and `..` stops there. With the position of the layer holding it (`None`
     /// for the root itself).
     fn resolve(&self, path: &str) -> Result<(Option<usize>, String), ViewError> {
-        let mut pending: VecDeque<String> = path.split('/').map(str::to_string).collect();
-        let mut resolved: Vec<String> = Vec::new();
+        let mut pending: VecDeque<&str> = components(path).collect();
+        // Grown and shrunk in place: never re-joined per component.
+        let mut resolved = String::new();
         let mut holder = None;
         let mut hops = 0;
+        let mut steps = 0;
         while let Some(part) = pending.pop_front() {
-            match part.as_str() {
-                "" | "." => continue,
-                ".." => {
-                    resolved.pop();
-                    holder = None;
-                    continue;
-                }
-                _ => {}
+            steps += 1;
+            if steps > MAX_RESOLVE_STEPS {
+                return Err(too_long());
             }
-            resolved.push(part);
-            let Some((pos, entry)) = self.entry(&resolved.join("/")) else {
+            if part == ".." {
+                resolved.truncate(resolved.rfind('/').unwrap_or(0));
+                holder = None;
+                continue;
+            }
+            if !resolved.is_empty() {
+                resolved.push('/');
+            }
+            resolved.push_str(part);
+            let Some((pos, entry)) = self.entry(&resolved) else {
                 // Layers need not list a directory before what is in it.
-                if pending.iter().all(|p| p.is_empty() || p == ".") {
+                if pending.is_empty() {
                     return Err(ViewError::NotFound);
                 }
                 holder = None;
@@ -175,9 +186,7 @@ impl ImageView {
                     holder = Some(pos);
                     continue;
                 }
-                _ if pending.iter().any(|p| !p.is_empty() && p != ".") => {
-                    return Err(ViewError::NotFound);
-                }
+                _ if !pending.is_empty() => return Err(ViewError::NotFound),
                 _ => {
                     holder = Some(pos);
                     continue;
@@ -189,15 +198,19 @@ impl ImageView {
                     "too many levels of symbolic links",
                 )));
             }
-            resolved.pop();
             if from_root {
                 resolved.clear();
+            } else {
+                resolved.truncate(resolved.rfind('/').unwrap_or(0));
             }
-            for part in target.split('/').rev() {
-                pending.push_front(part.to_string());
+            for part in components(target).rev() {
+                if pending.len() >= MAX_RESOLVE_STEPS {
+                    return Err(too_long());
+                }
+                pending.push_front(part);
             }
         }
-        Ok((holder, resolved.join("/")))
+        Ok((holder, resolved))
     }
 
     fn resolve_entry(&self, path: &str) -> Result<(usize, String, &Entry), ViewError> {
@@ -308,6 +321,38 @@ fn touches(index: &LayerIndex, path: &str) -> bool {
         })
 }
 
+fn too_long() -> ViewError {
+    ViewError::Io(io::Error::other(
+        "path too long to resolve (links expand to too many components)",
+    ))
+}
+
+/// The components of a path or link target that move anywhere (not `""` or `.`).
+fn components(path: &str) -> impl DoubleEndedIterator<Item = &str> {
+    path.split('/')
+        .filter(|part| !part.is_empty() && *part != ".")
+}
+
+/// Applies the layer at `pos` to `tree`. Whiteouts and replacements hide lower layers only:
+/// remove first, then add.
+fn apply(tree: &mut BTreeMap<String, usize>, pos: usize, index: &LayerIndex) {
+    for dir in &index.opaque_dirs {
+        remove_under(tree, dir);
+    }
+    for gone in &index.whiteouts {
+        tree.remove(gone);
+        remove_under(tree, gone);
+    }
+    for (path, entry) in &index.entries {
+        if !entry.is_dir() {
+            remove_under(tree, path);
+        }
+    }
+    for path in index.entries.keys() {
+        tree.insert(path.clone(), pos);
+    }
+}
+
 /// Removes everything strictly under `dir` (`""`: the whole tree).
 fn remove_under(tree: &mut BTreeMap<String, usize>, dir: &str) {
     if dir.is_empty() {
@@ -330,5 +375,50 @@ fn warning(path: &str, message: String) -> FileIssue {
         line: None,
         level: IssueLevel::Warning,
         message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn view_of(entries: Vec<(&str, Entry)>) -> ImageView {
+        let mut index = LayerIndex::default();
+        index
+            .entries
+            .extend(entries.into_iter().map(|(p, e)| (p.to_string(), e)));
+        let layer = LayerRef {
+            index: 0,
+            diff_id: String::new(),
+            created_by: None,
+        };
+        ImageView::new(vec![(layer, PathBuf::new(), index)], 1 << 20)
+    }
+
+    fn symlink(target: String) -> Entry {
+        Entry::Symlink { target }
+    }
+
+    #[test]
+    fn long_and_looping_link_targets_resolve_in_bounded_work() {
+        // As an index cached before extraction refused long targets could hold them.
+        let view = view_of(vec![
+            ("var/lib/dpkg/status", symlink("status/".repeat(1_100_000))),
+            ("loop", symlink("loop/".repeat(800))),
+            ("deep", symlink("a/".repeat(200_000) + "x")),
+        ]);
+        let started = std::time::Instant::now();
+        let too_long =
+            "cannot read: path too long to resolve (links expand to too many components)";
+        assert_eq!(
+            view.read("var/lib/dpkg/status").unwrap_err().to_string(),
+            too_long
+        );
+        assert_eq!(
+            view.read("loop").unwrap_err().to_string(),
+            "cannot read: too many levels of symbolic links"
+        );
+        assert_eq!(view.read("deep").unwrap_err().to_string(), too_long);
+        assert!(started.elapsed().as_secs() < 2, "{:?}", started.elapsed());
     }
 }

@@ -8,7 +8,7 @@ use flate2::write::GzEncoder;
 use scangate_fsview::{FileView, Select, ViewError};
 use scangate_image::{ImageError, ImageView, Limits};
 use scangate_types::LayerRef;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::Path;
 use support::{Compress, Tar, compress, extract, interest, layer_of, listing};
 use tar::EntryType;
@@ -198,16 +198,24 @@ fn a_gzip_bomb_is_refused() {
 fn a_truncated_layer_names_its_digest() {
     let tar = Tar::new().file("etc/os-release", &[b'x'; 100_000]).finish();
     let full = compress(&tar, Compress::Gzip);
-    let layer = layer_of(&tar, &full);
+    let half = &full[..full.len() / 2];
+    let mut layer = layer_of(&tar, &full);
     let root = tempfile::tempdir().unwrap();
-    let err = extract_in(
-        root.path(),
-        &full[..full.len() / 2],
-        &layer,
-        Limits::default(),
-    )
-    .unwrap_err();
+    let err = extract_in(root.path(), half, &layer, Limits::default()).unwrap_err();
     assert!(matches!(err, ImageError::Read { .. }), "{err:?}");
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "layer {}: blob ends after {} bytes, its manifest gives {}",
+            layer.digest,
+            half.len(),
+            full.len()
+        )
+    );
+    // Without a size (docker save), the decompressor finds the end missing.
+    layer.size = None;
+    let root = tempfile::tempdir().unwrap();
+    let err = extract_in(root.path(), half, &layer, Limits::default()).unwrap_err();
     assert_eq!(
         err.to_string(),
         format!("layer {}: incomplete deflate stream", layer.digest)
@@ -275,8 +283,265 @@ fn long_tar_metadata_is_bounded() {
             layer.digest
         )
     );
-    // Within the default budget the same layer reads.
+    // Within the default budget the same layer reads, the name over PATH_MAX skipped.
     let root = tempfile::tempdir().unwrap();
     let index = extract_in(root.path(), &blob, &layer, Limits::default()).unwrap();
-    assert!(index.entries.contains_key(&long));
+    assert!(index.entries.is_empty());
+    let issues: Vec<String> = index.issues.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        issues,
+        [format!(
+            "{}...: entry name of 65537 bytes, over 4096; skipped",
+            &long[..100]
+        )]
+    );
+}
+
+#[test]
+fn a_base256_size_near_the_top_of_u64_is_an_error_not_an_overflow() {
+    // The data's end (position + size) is past u64::MAX.
+    let mut tar = Tar::new().file("huge", b"").finish();
+    let mut header = tar::Header::from_byte_slice(&tar[..512]).clone();
+    let size = &mut header.as_old_mut().size;
+    size[0] = 0x80;
+    size[4..].copy_from_slice(&(u64::MAX - 600).to_be_bytes());
+    header.set_cksum();
+    tar[..512].copy_from_slice(header.as_bytes());
+    let blob = compress(&tar, Compress::None);
+    let layer = layer_of(&tar, &blob);
+    let root = tempfile::tempdir().unwrap();
+    let err = extract_in(root.path(), &blob, &layer, Limits::default()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!("layer {}: size overflow", layer.digest)
+    );
+}
+
+#[test]
+fn data_after_the_tar_end_is_bounded() {
+    // A small tar followed by 4 MiB of zeros: the diff id covers them, so the layer verifies,
+    // but gigabytes of such a tail would only be hashed.
+    let mut tar = Tar::new().file("etc/os-release", b"ID=test\n").finish();
+    tar.resize(tar.len() + (4 << 20), 0);
+    for how in [Compress::Gzip, Compress::Zstd] {
+        let blob = compress(&tar, how);
+        let layer = layer_of(&tar, &blob);
+        let root = tempfile::tempdir().unwrap();
+        let err = extract_in(root.path(), &blob, &layer, Limits::default()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "layer {}: more than 1048576 bytes follow the tar's end marker; layer refused",
+                layer.digest
+            )
+        );
+    }
+    // Up to the limit the tail is read and hashed.
+    let limits = Limits {
+        trailing: 5 << 20,
+        ..Limits::default()
+    };
+    let blob = compress(&tar, Compress::Gzip);
+    let layer = layer_of(&tar, &blob);
+    let root = tempfile::tempdir().unwrap();
+    let index = extract_in(root.path(), &blob, &layer, limits).unwrap();
+    assert_eq!(index.entries.len(), 1);
+}
+
+#[test]
+fn a_blob_longer_or_shorter_than_its_manifest_size_is_refused() {
+    let tar = Tar::new().file("etc/os-release", b"ID=test\n").finish();
+    let blob = compress(&tar, Compress::Gzip);
+    let root = tempfile::tempdir().unwrap();
+
+    // Endless zeros (a blob linked to /dev/zero): one byte past the size stops it.
+    let mut layer = layer_of(&tar, &blob);
+    layer.size = Some(blob.len() as u64);
+    let mut endless = blob.as_slice().chain(std::io::repeat(0));
+    let dest = tempfile::tempdir().unwrap();
+    let err = scangate_image::extract_layer_with(
+        &mut endless,
+        &layer,
+        &interest(&everything),
+        Limits::default(),
+        dest.path(),
+        &mut |_| {},
+    )
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "layer {}: blob is larger than the {} bytes its manifest gives",
+            layer.digest,
+            blob.len()
+        )
+    );
+
+    let mut layer = layer_of(&tar, &blob);
+    layer.size = Some(blob.len() as u64 + 10);
+    let err = extract_in(root.path(), &blob, &layer, Limits::default()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "layer {}: blob ends after {} bytes, its manifest gives {}",
+            layer.digest,
+            blob.len(),
+            blob.len() + 10
+        )
+    );
+}
+
+/// A PAX-format tar: names and link targets of any length.
+fn pax_tar(entries: &[(&str, EntryType, &str)]) -> Vec<u8> {
+    let mut builder = tar::Builder::new(Vec::new());
+    for (name, kind, link) in entries {
+        let mut header = tar::Header::new_ustar();
+        header.set_entry_type(*kind);
+        header.set_mode(0o644);
+        header.set_size(0);
+        if link.is_empty() {
+            builder.append_data(&mut header, name, &b""[..]).unwrap();
+        } else {
+            builder.append_link(&mut header, name, link).unwrap();
+        }
+    }
+    builder.into_inner().unwrap()
+}
+
+#[test]
+fn names_and_link_targets_over_path_max_are_skipped() {
+    let long_name = "n".repeat(100_000);
+    let long_target = "status/".repeat(700);
+    let tar = pax_tar(&[
+        ("var/lib/dpkg/status", EntryType::Symlink, &long_target),
+        ("etc/hard", EntryType::Link, &long_target),
+        (&long_name, EntryType::Regular, ""),
+        ("etc/ok", EntryType::Symlink, &"a/".repeat(2048)),
+        ("etc/os-release", EntryType::Regular, ""),
+    ]);
+    let blob = compress(&tar, Compress::Gzip);
+    let layer = layer_of(&tar, &blob);
+    let root = tempfile::tempdir().unwrap();
+    let index = extract_in(root.path(), &blob, &layer, Limits::default()).unwrap();
+    assert_eq!(
+        index.entries.keys().collect::<Vec<_>>(),
+        ["etc/ok", "etc/os-release"]
+    );
+    let issues: Vec<String> = index.issues.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        issues,
+        [
+            "var/lib/dpkg/status: link target of 4900 bytes, over 4096; skipped".to_string(),
+            "etc/hard: link target of 4900 bytes, over 4096; skipped".to_string(),
+            format!(
+                "{}...: entry name of 100000 bytes, over 4096; skipped",
+                "n".repeat(100)
+            ),
+        ]
+    );
+}
+
+#[test]
+fn a_layer_whose_index_would_take_too_much_memory_is_refused() {
+    let mut tar = Tar::new();
+    for i in 0..100 {
+        tar = tar.file(&format!("usr/share/x/file{i:04}"), b"");
+    }
+    let tar = tar.finish();
+    let blob = compress(&tar, Compress::Gzip);
+    let layer = layer_of(&tar, &blob);
+    // Each entry costs its 20-byte name and the fixed cost: 50 fit.
+    let limits = Limits {
+        index_budget: 50 * (20 + scangate_image::layers::ENTRY_COST),
+        ..Limits::default()
+    };
+    let root = tempfile::tempdir().unwrap();
+    let err = extract_in(root.path(), &blob, &layer, limits).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "layer {}: index over 4200 bytes (50 entries); layer refused",
+            layer.digest
+        )
+    );
+    let root = tempfile::tempdir().unwrap();
+    let index = extract_in(root.path(), &blob, &layer, Limits::default()).unwrap();
+    assert_eq!(index.entries.len(), 100);
+
+    // Names over PATH_MAX are skipped, so they count as PATH_MAX only: two 100 kB names fit
+    // in a budget for two 4096-byte ones.
+    let long = |c: &str| c.repeat(100_000);
+    let tar = pax_tar(&[
+        (&long("a"), EntryType::Regular, ""),
+        (&long("b"), EntryType::Regular, ""),
+    ]);
+    let blob = compress(&tar, Compress::Gzip);
+    let layer = layer_of(&tar, &blob);
+    let limits = Limits {
+        index_budget: 2 * (4096 + scangate_image::layers::ENTRY_COST),
+        ..Limits::default()
+    };
+    let root = tempfile::tempdir().unwrap();
+    let index = extract_in(root.path(), &blob, &layer, limits).unwrap();
+    assert_eq!(index.issues.len(), 2);
+}
+
+#[test]
+fn sparse_holes_are_never_written_out() {
+    // 90 MB package.json files of 512 stored bytes each, under a generous file size limit.
+    let mut tar = Tar::new();
+    for i in 0..5 {
+        tar = tar.sparse(&format!("app{i}/package.json"), 90_000_000, 0o644);
+    }
+    let tar = tar.sparse("small/package.json", 4096, 0o644).finish();
+    let blob = compress(&tar, Compress::Gzip);
+    let layer = layer_of(&tar, &blob);
+    let root = tempfile::tempdir().unwrap();
+    let wanted = |_: &str| true;
+    let mut interest = interest(&wanted);
+    interest.max_file_size = 1 << 30;
+    let dest = root.path().join("layer");
+    let (index, _) = extract(&blob, &layer, &interest, Limits::default(), &dest);
+    let index = index.unwrap();
+    let issues: Vec<String> = index.issues.iter().map(ToString::to_string).collect();
+    let expected: Vec<String> = (0..5)
+        .map(|i| {
+            format!(
+                "app{i}/package.json: sparse file with 89999488 bytes of holes (over 1048576); not kept"
+            )
+        })
+        .collect();
+    assert_eq!(issues, expected);
+    // Only the small sparse file (4096 bytes with its holes) was written.
+    assert_eq!(listing(&dest), ["files/0", "index.json"]);
+    assert_eq!(std::fs::metadata(dest.join("files/0")).unwrap().len(), 4096);
+}
+
+#[test]
+fn bytes_written_to_kept_files_follow_the_bomb_rule() {
+    // 8 sparse files of 1 MiB (512 bytes stored each) under a 4 MiB floor: stopped in the
+    // fifth, at the first 64 KiB write past the floor.
+    let mut tar = Tar::new();
+    for i in 0..8 {
+        tar = tar.sparse(&format!("f{i}"), 1 << 20, 0o644);
+    }
+    let tar = tar.finish();
+    let blob = compress(&tar, Compress::Gzip);
+    let layer = layer_of(&tar, &blob);
+    let limits = Limits {
+        bomb_floor: 4 << 20,
+        ..Limits::default()
+    };
+    let root = tempfile::tempdir().unwrap();
+    let err = extract_in(root.path(), &blob, &layer, limits).unwrap_err();
+    let message = err.to_string();
+    let start = format!(
+        "layer {}: kept files reach 4259840 bytes from ",
+        layer.digest
+    );
+    assert!(message.starts_with(&start), "{message}");
+    assert!(
+        message.ends_with(" compressed (more than 200x, past 4194304 bytes); layer refused"),
+        "{message}"
+    );
 }

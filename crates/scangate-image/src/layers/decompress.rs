@@ -3,7 +3,7 @@
 
 use flate2::bufread::MultiGzDecoder;
 use std::cell::Cell;
-use std::io::{self, BufRead, Chain, Cursor, Read};
+use std::io::{self, BufRead, Chain, Cursor, Read, Seek, SeekFrom};
 use std::rc::Rc;
 
 const GZIP_MAGIC: &[u8] = &[0x1f, 0x8b];
@@ -68,7 +68,17 @@ pub struct Limits {
     /// The most tar metadata (long names, PAX records, sparse maps) allowed between two entries:
     /// the tar reader holds it in memory.
     pub header_budget: u64,
+    /// The most bytes allowed after the tar's end marker (tools pad to a 10 KiB record): past
+    /// it the layer is refused, as the bytes would only be hashed, never read as entries.
+    pub trailing: u64,
+    /// The most memory one layer's index may take, counted as the bytes of its entry names and
+    /// link targets (each at most 4096: longer ones are skipped) plus [`ENTRY_COST`] per entry; past it the layer is refused. Real layers
+    /// take a few MiB (100,000 files of 60-byte names).
+    pub index_budget: u64,
 }
+
+/// What one index entry costs beside its names: map node, entry, allocation headers.
+pub const ENTRY_COST: u64 = 64;
 
 impl Default for Limits {
     fn default() -> Limits {
@@ -76,6 +86,8 @@ impl Default for Limits {
             bomb_ratio: 200,
             bomb_floor: 1 << 30,
             header_budget: 8 << 20,
+            trailing: 1 << 20,
+            index_budget: 256 << 20,
         }
     }
 }
@@ -85,24 +97,29 @@ impl Default for Limits {
 pub(crate) enum Overrun {
     Bomb { expanded: u64, compressed: u64 },
     Headers { budget: u64 },
+    Trailing { limit: u64 },
 }
 
-/// The uncompressed tar stream, stopped when it expands like a bomb or when tar metadata runs
-/// past the position [`Bounded::allow_until`] set.
+/// Why the tar metadata bound stopped a reader.
+pub(crate) fn headers_over(budget: u64) -> String {
+    format!("tar metadata between two entries is over {budget} bytes")
+}
+
+/// The uncompressed tar stream, stopped when it expands like a bomb, when tar metadata runs
+/// past the position [`Bounds::allow_until`] set, or when too much follows the tar's end.
 pub(crate) struct Bounded<R> {
     inner: R,
-    limits: Limits,
-    compressed: Rc<Cell<u64>>,
-    pos: u64,
-    allowed_end: Rc<Cell<u64>>,
-    overrun: Rc<Cell<Option<Overrun>>>,
+    bounds: Bounds,
 }
 
 /// What the extraction loop holds to steer a [`Bounded`] it gave away to the tar reader.
 #[derive(Clone)]
 pub(crate) struct Bounds {
     limits: Limits,
+    compressed: Rc<Cell<u64>>,
+    pos: Rc<Cell<u64>>,
     allowed_end: Rc<Cell<u64>>,
+    trailing: Rc<Cell<bool>>,
     overrun: Rc<Cell<Option<Overrun>>>,
 }
 
@@ -113,9 +130,25 @@ impl Bounds {
             .set(end.saturating_add(self.limits.header_budget));
     }
 
-    /// Lifts the metadata bound (for the padding after the archive's end).
-    pub(crate) fn allow_all(&self) {
-        self.allowed_end.set(u64::MAX);
+    /// The tar has ended: what is left may be at most [`Limits::trailing`] bytes.
+    pub(crate) fn allow_trailing(&self) {
+        self.trailing.set(true);
+        self.allowed_end
+            .set(self.pos.get().saturating_add(self.limits.trailing));
+    }
+
+    pub(crate) fn limits(&self) -> Limits {
+        self.limits
+    }
+
+    /// Whether `expanded` bytes from the compressed bytes read so far are a bomb.
+    pub(crate) fn is_bomb(&self, expanded: u64) -> Option<Overrun> {
+        let compressed = self.compressed.get().max(1);
+        (expanded > self.limits.bomb_floor && expanded / compressed >= self.limits.bomb_ratio)
+            .then_some(Overrun::Bomb {
+                expanded,
+                compressed,
+            })
     }
 
     /// Why the stream was stopped, if it was.
@@ -128,16 +161,15 @@ impl<R: Read> Bounded<R> {
     pub(crate) fn new(inner: R, limits: Limits, compressed: Rc<Cell<u64>>) -> (Bounded<R>, Bounds) {
         let bounds = Bounds {
             limits,
+            compressed,
+            pos: Rc::default(),
             allowed_end: Rc::new(Cell::new(limits.header_budget)),
+            trailing: Rc::default(),
             overrun: Rc::default(),
         };
         let bounded = Bounded {
             inner,
-            limits,
-            compressed,
-            pos: 0,
-            allowed_end: Rc::clone(&bounds.allowed_end),
-            overrun: Rc::clone(&bounds.overrun),
+            bounds: bounds.clone(),
         };
         (bounded, bounds)
     }
@@ -147,28 +179,47 @@ impl<R: Read> Bounded<R> {
     }
 
     fn stop(&self, overrun: Overrun) -> io::Error {
-        self.overrun.set(Some(overrun));
+        self.bounds.overrun.set(Some(overrun));
         io::Error::other("layer stream stopped")
+    }
+}
+
+/// A seek (the tar reader skipping entry data in a file) moves the position the bounds are
+/// measured from.
+impl<R: Read + Seek> Seek for Bounded<R> {
+    fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
+        let pos = self.inner.seek(to)?;
+        self.bounds.pos.set(pos);
+        Ok(pos)
     }
 }
 
 impl<R: Read> Read for Bounded<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let room = self.allowed_end.get().saturating_sub(self.pos);
+        let bounds = &self.bounds;
+        let pos = bounds.pos.get();
+        let room = bounds.allowed_end.get().saturating_sub(pos);
         if room == 0 && !buf.is_empty() {
-            return Err(self.stop(Overrun::Headers {
-                budget: self.limits.header_budget,
+            // One byte more tells a stream that ends exactly at the bound from one that goes on.
+            if bounds.trailing.get() && self.inner.read(&mut [0])? == 0 {
+                return Ok(0);
+            }
+            return Err(self.stop(if bounds.trailing.get() {
+                Overrun::Trailing {
+                    limit: bounds.limits.trailing,
+                }
+            } else {
+                Overrun::Headers {
+                    budget: bounds.limits.header_budget,
+                }
             }));
         }
         let take = buf.len().min(usize::try_from(room).unwrap_or(usize::MAX));
         let n = self.inner.read(&mut buf[..take])?;
-        self.pos += n as u64;
-        let compressed = self.compressed.get().max(1);
-        if self.pos > self.limits.bomb_floor && self.pos / compressed >= self.limits.bomb_ratio {
-            return Err(self.stop(Overrun::Bomb {
-                expanded: self.pos,
-                compressed,
-            }));
+        let pos = pos + n as u64;
+        self.bounds.pos.set(pos);
+        if let Some(bomb) = self.bounds.is_bomb(pos) {
+            return Err(self.stop(bomb));
         }
         Ok(n)
     }

@@ -2,6 +2,7 @@
 //! can write outside the layer's directory.
 
 use super::Interest;
+use super::decompress::{Bounds, Overrun};
 use super::extract::Failure;
 use super::index::{Content, stored_file};
 use crate::ImageError;
@@ -17,14 +18,20 @@ pub(crate) struct Store {
     dest: PathBuf,
     next: u64,
     buf: Vec<u8>,
+    /// Bytes written to kept files so far: held to the bomb rule like the tar stream, as a
+    /// sparse file's holes are written out though its stream is small.
+    written: u64,
+    bounds: Bounds,
 }
 
 impl Store {
-    pub(crate) fn new(dest: &Path) -> Store {
+    pub(crate) fn new(dest: &Path, bounds: &Bounds) -> Store {
         Store {
             dest: dest.to_path_buf(),
             next: 0,
             buf: vec![0; CHUNK],
+            written: 0,
+            bounds: bounds.clone(),
         }
     }
 
@@ -111,6 +118,19 @@ impl Store {
                 Err(err) => return Err(Failure::Stream(err)),
             };
             inspect(&self.buf[..n]);
+            self.written += n as u64;
+            if let Some(Overrun::Bomb {
+                expanded,
+                compressed,
+            }) = self.bounds.is_bomb(self.written)
+            {
+                let limits = self.bounds.limits();
+                return Err(Failure::Refused(format!(
+                    "kept files reach {expanded} bytes from {compressed} compressed \
+                     (more than {}x, past {} bytes); layer refused",
+                    limits.bomb_ratio, limits.bomb_floor
+                )));
+            }
             out.write_all(&self.buf[..n])
                 .map_err(|err| io_failure(path, err))?;
         }

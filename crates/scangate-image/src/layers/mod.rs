@@ -8,15 +8,17 @@ mod keep;
 pub(crate) mod path;
 mod verify;
 
-pub use decompress::Limits;
+pub(crate) use decompress::{Bounded, Overrun, headers_over};
+pub use decompress::{ENTRY_COST, Limits};
+pub(crate) use extract::data_end;
 pub(crate) use index::stored_file;
 pub use index::{Content, Entry, LayerIndex};
 
 use crate::{ImageError, Layer};
-use decompress::{Bounded, Decoder, Overrun};
-use std::io::{BufReader, Read};
+use decompress::Decoder;
+use std::io::{self, BufReader, Read};
 use std::path::Path;
-use verify::{Hasher, Hashing, Progress};
+use verify::{Hasher, Hashing, Progress, SizeChecked};
 
 /// What to keep from a layer.
 pub struct Interest<'a> {
@@ -41,10 +43,11 @@ pub fn extract_layer(
     extract_layer_with(blob, layer, interest, Limits::default(), dest, progress)
 }
 
-/// Streams one layer blob: verifies the blob digest (`layer.digest`) and the uncompressed diff
-/// id (`layer.diff_id`) as it goes, decompresses gzip, zstd or nothing by the first bytes, and
-/// writes the kept files (`dest/files/<n>`, never under the image's own names) and the index
-/// (`dest/index.json`). `progress` gets the number of blob bytes read so far.
+/// Streams one layer blob: verifies the blob digest (`layer.digest`), its size where the
+/// manifest gives one (`layer.size`) and the uncompressed diff id (`layer.diff_id`) as it goes,
+/// decompresses gzip, zstd or nothing by the first bytes, and writes the kept files
+/// (`dest/files/<n>`, never under the image's own names) and the index (`dest/index.json`).
+/// `progress` gets the number of blob bytes read so far.
 ///
 /// On error `dest` may hold partial files and no index: the caller discards it.
 pub fn extract_layer_with(
@@ -64,7 +67,8 @@ pub fn extract_layer_with(
         source,
     };
 
-    let raw = Hashing::new(Progress::new(blob, progress), blob_hasher);
+    let sized = SizeChecked::new(blob, layer.size);
+    let raw = Hashing::new(Progress::new(sized, progress), blob_hasher);
     let compressed = raw.counter();
     let decoder = Decoder::sniff(BufReader::with_capacity(64 * 1024, raw)).map_err(read_error)?;
     let (tar_stream, bounds) = Bounded::new(Hashing::new(decoder, diff_hasher), limits, compressed);
@@ -83,7 +87,11 @@ pub fn extract_layer_with(
         },
         Some(Overrun::Headers { budget }) => ImageError::Format {
             what: what.clone(),
-            message: format!("tar metadata between two entries is over {budget} bytes"),
+            message: decompress::headers_over(budget),
+        },
+        Some(Overrun::Trailing { limit }) => ImageError::Format {
+            what: what.clone(),
+            message: format!("more than {limit} bytes follow the tar's end marker; layer refused"),
         },
         None => read_error(err),
     };
@@ -93,12 +101,18 @@ pub fn extract_layer_with(
         extract::entries(&mut archive, interest, &bounds, dest).map_err(|err| match err {
             extract::Failure::Stream(err) => explain(err),
             extract::Failure::Image(err) => err,
+            extract::Failure::Refused(message) => ImageError::Format {
+                what: what.clone(),
+                message,
+            },
         })?;
 
-    // The diff id covers everything after the archive's end blocks too, and the blob digest
-    // whatever follows the compressed stream.
-    bounds.allow_all();
-    let (decoder, diff_id) = archive.into_inner().into_inner().drain().map_err(explain)?;
+    // The diff id covers everything after the archive's end blocks too (bounded, still checked
+    // as a bomb), and the blob digest whatever follows the compressed stream.
+    bounds.allow_trailing();
+    let mut tar_stream = archive.into_inner();
+    io::copy(&mut tar_stream, &mut io::sink()).map_err(explain)?;
+    let (decoder, diff_id) = tar_stream.into_inner().drain().map_err(explain)?;
     let (_, blob_digest) = decoder
         .into_blob()
         .into_inner()

@@ -1,5 +1,9 @@
 //! Entry names as layers write them, made into image-root-relative paths.
 
+/// The longest entry name or link target recorded (Linux's PATH_MAX): real layers never come
+/// near it, and longer ones would only cost memory and time.
+pub(crate) const MAX_PATH: usize = 4096;
+
 /// Why an entry name was refused.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum BadPath {

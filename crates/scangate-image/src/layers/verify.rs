@@ -97,6 +97,51 @@ impl<R: Read> Read for Hashing<R> {
     }
 }
 
+/// The blob as its manifest sizes it: at most one byte past `size` is ever read (a blob that
+/// is a link to `/dev/zero` ends there), and a blob that ends early is an error too.
+pub(crate) struct SizeChecked<R> {
+    inner: R,
+    size: Option<u64>,
+    read: u64,
+}
+
+impl<R: Read> SizeChecked<R> {
+    pub(crate) fn new(inner: R, size: Option<u64>) -> SizeChecked<R> {
+        SizeChecked {
+            inner,
+            size,
+            read: 0,
+        }
+    }
+}
+
+impl<R: Read> Read for SizeChecked<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let Some(size) = self.size else {
+            return self.inner.read(buf);
+        };
+        let room = (size + 1).saturating_sub(self.read);
+        let take = buf.len().min(usize::try_from(room).unwrap_or(usize::MAX));
+        let n = self.inner.read(&mut buf[..take])?;
+        self.read += n as u64;
+        if self.read > size {
+            return Err(io::Error::other(format!(
+                "blob is larger than the {size} bytes its manifest gives"
+            )));
+        }
+        if n == 0 && take > 0 && self.read < size {
+            return Err(io::Error::new(
+                io::ErrorKind::UnexpectedEof,
+                format!(
+                    "blob ends after {} bytes, its manifest gives {size}",
+                    self.read
+                ),
+            ));
+        }
+        Ok(n)
+    }
+}
+
 /// Reports the running byte count of what passes through it.
 pub(crate) struct Progress<'a, R> {
     inner: R,

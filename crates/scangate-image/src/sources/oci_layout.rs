@@ -7,7 +7,7 @@ use crate::digest::{Digest, MAX_JSON_BLOB, read_limited, read_verified};
 use crate::manifest::{self, Descriptor, Document, Index, Platform};
 use crate::reference::{ImageName, parse_position, split_path};
 use crate::{Image, ImageError, ImageSource, SourceOptions};
-use std::fs::File;
+use std::fs::{self, File};
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
@@ -31,13 +31,38 @@ impl LayoutFiles for LayoutDir {
         &self.root
     }
 
+    /// Only a regular file inside the layout: a link may lead to another file of the layout
+    /// (tools deduplicate blobs so), never out of it or to a device or fifo, which could be
+    /// endless or block forever.
     fn open_file(&self, name: &str) -> Result<Option<Box<dyn Read + Send + '_>>, ImageError> {
         let path = self.root.join(name);
-        match File::open(&path) {
-            Ok(file) => Ok(Some(Box::new(file))),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-            Err(source) => Err(ImageError::Io { path, source }),
+        let io_error = |source| ImageError::Io {
+            path: path.clone(),
+            source,
+        };
+        let refused = |message: &str| ImageError::Format {
+            what: path.display().to_string(),
+            message: message.to_string(),
+        };
+        let real = match fs::canonicalize(&path) {
+            Ok(real) => real,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+            Err(source) => return Err(io_error(source)),
+        };
+        let root = fs::canonicalize(&self.root).map_err(io_error)?;
+        if !real.starts_with(&root) {
+            return Err(refused("leads outside the image layout"));
         }
+        // `real` holds no links, so this is the file itself; checked again once open, in case
+        // it was swapped in between.
+        if !fs::symlink_metadata(&real).map_err(io_error)?.is_file() {
+            return Err(refused("not a regular file"));
+        }
+        let file = File::open(&real).map_err(io_error)?;
+        if !file.metadata().map_err(io_error)?.is_file() {
+            return Err(refused("not a regular file"));
+        }
+        Ok(Some(Box::new(file)))
     }
 }
 
@@ -277,5 +302,69 @@ fn same_tag(ref_name: &str, wanted: &str) -> bool {
     match (ImageName::parse(ref_name), ImageName::parse(wanted)) {
         (Ok(a), Ok(b)) if ref_name.contains([':', '/']) && wanted.contains([':', '/']) => a == b,
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::symlink;
+
+    fn read(layout: &LayoutDir, name: &str) -> Result<Option<String>, String> {
+        match layout.open_file(name) {
+            Ok(Some(mut file)) => {
+                let mut text = String::new();
+                file.read_to_string(&mut text).unwrap();
+                Ok(Some(text))
+            }
+            Ok(None) => Ok(None),
+            Err(err) => Err(err.to_string()),
+        }
+    }
+
+    #[test]
+    fn only_regular_files_inside_the_layout_are_opened() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("layout");
+        let blobs = root.join("blobs/sha256");
+        fs::create_dir_all(&blobs).unwrap();
+        fs::write(blobs.join("a"), "blob a").unwrap();
+        fs::write(dir.path().join("outside"), "secret").unwrap();
+        symlink("a", blobs.join("same")).unwrap();
+        symlink("/dev/zero", blobs.join("zero")).unwrap();
+        symlink("../../../outside", blobs.join("out")).unwrap();
+        symlink("missing", blobs.join("dangling")).unwrap();
+        let fifo = blobs.join("fifo");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        assert!(made.unwrap().success());
+        let layout = LayoutDir { root: root.clone() };
+        let at = |name: &str| blobs.join(name).display().to_string();
+
+        assert_eq!(read(&layout, "blobs/sha256/a"), Ok(Some("blob a".into())));
+        assert_eq!(
+            read(&layout, "blobs/sha256/same"),
+            Ok(Some("blob a".into()))
+        );
+        assert_eq!(read(&layout, "blobs/sha256/none"), Ok(None));
+        assert_eq!(read(&layout, "blobs/sha256/dangling"), Ok(None));
+        assert_eq!(
+            read(&layout, "blobs/sha256/zero"),
+            Err(format!("{}: leads outside the image layout", at("zero")))
+        );
+        assert_eq!(
+            read(&layout, "blobs/sha256/out"),
+            Err(format!("{}: leads outside the image layout", at("out")))
+        );
+        assert_eq!(
+            read(&layout, "blobs/sha256/fifo"),
+            Err(format!("{}: not a regular file", at("fifo")))
+        );
+        assert_eq!(
+            read(&layout, "blobs"),
+            Err(format!(
+                "{}: not a regular file",
+                root.join("blobs").display()
+            ))
+        );
     }
 }

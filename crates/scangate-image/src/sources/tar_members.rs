@@ -4,10 +4,12 @@
 //! Nothing is ever written, so member names like `../x` or `/etc/passwd` are only strings here.
 
 use crate::ImageError;
+use crate::layers::{Bounded, Limits, Overrun, data_end, headers_over};
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 /// Links followed before a name is given up on (link loops, long chains).
 const MAX_LINK_HOPS: usize = 16;
@@ -51,10 +53,20 @@ impl TarMembers {
         }
         file.seek(SeekFrom::Start(0)).map_err(io_error)?;
         let mut members = HashMap::new();
-        let mut archive = tar::Archive::new(file);
-        let bad_tar = |e: io::Error| format_error(path, &format!("not a readable tar: {e}"));
+        // The tar reader holds long names and PAX records in memory: the layers' budget holds.
+        let limits = Limits {
+            bomb_floor: u64::MAX,
+            ..Limits::default()
+        };
+        let (bounded, bounds) = Bounded::new(file, limits, Rc::default());
+        let mut archive = tar::Archive::new(bounded);
+        let bad_tar = |e: io::Error| match bounds.overrun() {
+            Some(Overrun::Headers { budget }) => format_error(path, &headers_over(budget)),
+            _ => format_error(path, &format!("not a readable tar: {e}")),
+        };
         for entry in archive.entries_with_seek().map_err(bad_tar)? {
             let entry = entry.map_err(bad_tar)?;
+            bounds.allow_until(data_end(&entry).map_err(bad_tar)?);
             let name = normalise(&String::from_utf8_lossy(&entry.path_bytes()));
             let link = || {
                 entry
@@ -268,6 +280,27 @@ pub(crate) mod tests {
             Some("never extracted")
         );
         assert!(!dir.path().parent().unwrap().join("evil").exists());
+    }
+
+    #[test]
+    fn long_names_are_held_to_the_metadata_budget() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("long.tar");
+        let mut builder = tar::Builder::new(File::create(&path).unwrap());
+        let mut header = tar::Header::new_gnu();
+        header.set_size(1);
+        header.set_mode(0o644);
+        let long = "a/".repeat(4 << 20) + "x";
+        builder.append_data(&mut header, &long, &b"x"[..]).unwrap();
+        builder.finish().unwrap();
+        let err = TarMembers::open(&path).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "{}: tar metadata between two entries is over 8388608 bytes",
+                path.display()
+            )
+        );
     }
 
     #[test]
