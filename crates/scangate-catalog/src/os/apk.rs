@@ -1,4 +1,5 @@
-//! apk's database of installed packages, `lib/apk/db/installed`.
+//! apk's database of installed packages, `lib/apk/db/installed`, or `usr/lib/apk/db/installed`
+//! on usr-merged systems (current Wolfi, Chainguard and Alpine, where `lib` links to `usr/lib`).
 //!
 //! As apk-tools writes it: one record per package, records separated by blank lines, each line
 //! `<letter>:<value>`. Read here: `P` name, `V` version, `A` arch, `L` licence, `o` origin (the
@@ -13,7 +14,8 @@ use std::collections::HashMap;
 
 pub struct ApkInstalled;
 
-const INSTALLED: &str = "lib/apk/db/installed";
+/// Where apk keeps its database, relative to the root: the classic and the usr-merged place.
+const INSTALLED: [&str; 2] = ["usr/lib/apk/db/installed", "lib/apk/db/installed"];
 
 impl Cataloger for ApkInstalled {
     fn name(&self) -> &'static str {
@@ -79,11 +81,14 @@ impl Cataloger for ApkInstalled {
     }
 }
 
+/// The root filesystem a database path belongs to (`""` for the view's root).
 fn root_of(path: &str) -> Option<&str> {
-    if path == INSTALLED {
-        return Some("");
-    }
-    path.strip_suffix(INSTALLED)?.strip_suffix('/')
+    INSTALLED
+        .iter()
+        .find_map(|db| match path.strip_suffix(db)? {
+            "" => Some(""),
+            root => root.strip_suffix('/'),
+        })
 }
 
 /// `so:libc.musl-x86_64.so.1` from `so:libc.musl-x86_64.so.1=1`, `musl` from `musl>=1.1.24`.
@@ -241,6 +246,43 @@ mod tests {
             package(&inventory, "good").purl,
             "pkg:apk/alpine/good@1.0-r0?arch=x86_64"
         );
+    }
+
+    #[test]
+    fn usr_merged_wolfi_database() {
+        let inventory = scan_os_fixture("os/apk/wolfi");
+        assert!(issues(&inventory).is_empty(), "{:?}", issues(&inventory));
+        assert_eq!(
+            rows(&inventory),
+            [
+                "glibc 2.39-r5 unknown - usr/lib/apk/db/installed:1",
+                "libcrypto3 3.3.0-r0 unknown - usr/lib/apk/db/installed:10",
+            ]
+        );
+        let crypto = package(&inventory, "libcrypto3");
+        assert_eq!(crypto.ecosystem, Ecosystem::Wolfi);
+        assert_eq!(crypto.osv_ecosystem(), "Wolfi");
+        assert_eq!(
+            crypto.purl,
+            "pkg:apk/wolfi/libcrypto3@3.3.0-r0?arch=x86_64&distro=wolfi-20230201"
+        );
+        assert_eq!(
+            crypto.depends_on,
+            [package(&inventory, "glibc").purl.clone()]
+        );
+    }
+
+    #[test]
+    fn database_paths_and_their_root() {
+        assert_eq!(root_of("lib/apk/db/installed"), Some(""));
+        assert_eq!(root_of("usr/lib/apk/db/installed"), Some(""));
+        assert_eq!(
+            root_of("layers/a/usr/lib/apk/db/installed"),
+            Some("layers/a")
+        );
+        assert_eq!(root_of("layers/a/lib/apk/db/installed"), Some("layers/a"));
+        assert_eq!(root_of("mylib/apk/db/installed"), None);
+        assert_eq!(root_of("lib/apk/db/installed.new"), None);
     }
 
     #[test]

@@ -40,12 +40,11 @@ impl Cataloger for RpmDb {
         file: &SourceFile<'_>,
         ctx: &Context<'_>,
     ) -> Result<Catalogued, CatalogError> {
-        let records = records(file.bytes).map_err(CatalogError::new)?;
         let root = root_of(file.path).unwrap_or_default();
         let (distro, warning) = Distro::detect_for(ctx, root, Ecosystem::RedHat);
         let mut catalogued = Catalogued::default();
         catalogued.warnings.extend(warning);
-        for record in records {
+        for_each_record(file.bytes, |record| {
             let parsed = record
                 .blob
                 .and_then(|blob| header::parse(&blob).map_err(|err| err.to_string()));
@@ -59,7 +58,8 @@ impl Cataloger for RpmDb {
                     format!("package record {} skipped: {err}", record.id),
                 )),
             }
-        }
+        })
+        .map_err(CatalogError::new)?;
         Ok(catalogued)
     }
 }
@@ -85,14 +85,18 @@ pub(super) struct Record<'a> {
     pub blob: Result<Cow<'a, [u8]>, String>,
 }
 
-fn records(bytes: &[u8]) -> Result<Vec<Record<'_>>, String> {
+/// Hands every record of the database to `each`; SQLite's as its rows are read.
+fn for_each_record(bytes: &[u8], mut each: impl FnMut(Record<'_>)) -> Result<(), String> {
     if bytes.starts_with(b"SQLite format 3\0") {
-        sqlite::records(bytes)
-    } else if bytes.starts_with(b"RpmP") {
-        ndb::records(bytes)
-    } else {
-        bdb::records(bytes)
+        return sqlite::for_each_record(bytes, each);
     }
+    let records = if bytes.starts_with(b"RpmP") {
+        ndb::records(bytes)?
+    } else {
+        bdb::records(bytes)?
+    };
+    records.into_iter().for_each(&mut each);
+    Ok(())
 }
 
 fn package(distro: &Distro, header: &RpmHeader, location: Location) -> Package {
@@ -243,11 +247,9 @@ mod tests {
     /// The SQLite fixture's header blobs, by header number.
     fn fixture_blobs() -> Vec<Vec<u8>> {
         let bytes = read(SQLITE);
-        let records = sqlite::records(&bytes).unwrap();
-        records
-            .into_iter()
-            .map(|r| r.blob.unwrap().into_owned())
-            .collect()
+        let mut blobs = Vec::new();
+        sqlite::for_each_record(&bytes, |r| blobs.push(r.blob.unwrap().into_owned())).unwrap();
+        blobs
     }
 
     /// A root with `etc/os-release` from the fixtures and `file` at `path`.
@@ -365,7 +367,7 @@ mod tests {
             (b"RpmP\0\0\0\0", "header is truncated"),
         ];
         for (bytes, message) in cases {
-            assert_eq!(records(bytes).unwrap_err(), message);
+            assert_eq!(for_each_record(bytes, |_| {}).unwrap_err(), message);
         }
     }
 
