@@ -5,9 +5,11 @@ use crate::layers::path::{ancestors, child};
 use crate::layers::{Content, Entry, LayerIndex, stored_file};
 use scangate_fsview::{FileView, Select, ViewError, Walk};
 use scangate_types::{FileIssue, IssueLevel, LayerRef};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, VecDeque};
 use std::fs;
 use std::io::{self, Read};
+use std::ops::Bound;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -15,6 +17,7 @@ use std::sync::Arc;
 const MAX_LINK_HOPS: usize = 40;
 
 /// The image's final filesystem as the catalogers see it.
+#[derive(Clone)]
 pub struct ImageView {
     layers: Vec<ViewLayer>,
     /// Every path of the final tree -> the position in `layers` of the entry that holds it.
@@ -71,9 +74,16 @@ impl ImageView {
         }
     }
 
-    /// The image as it stood after the layer at position `last` (0-based).
-    pub(crate) fn upto(&self, last: usize) -> ImageView {
-        ImageView::merge(self.layers[..=last].to_vec(), self.max_file_size)
+    /// The image as it stood after the layer at position `last` (0-based): this view itself for
+    /// the top layer, which saves merging every layer again.
+    pub(crate) fn upto(&self, last: usize) -> Cow<'_, ImageView> {
+        if last + 1 >= self.layers.len() {
+            return Cow::Borrowed(self);
+        }
+        Cow::Owned(ImageView::merge(
+            self.layers[..=last].to_vec(),
+            self.max_file_size,
+        ))
     }
 
     /// The layer that holds the final version of `path` (of the file a link leads to).
@@ -314,9 +324,12 @@ fn remove_under(tree: &mut BTreeMap<String, usize>, dir: &str) {
         tree.clear();
         return;
     }
-    // '0' follows '/' in byte order: the range holds exactly the paths under `dir/`.
+    // The paths under `dir/` sort together right after it. Called for every file of every
+    // layer, and most have nothing below: one small allocation, none for an empty result.
+    let prefix = child(dir, "");
     let below: Vec<String> = tree
-        .range(child(dir, "")..format!("{dir}0"))
+        .range::<str, _>((Bound::Included(prefix.as_str()), Bound::Unbounded))
+        .take_while(|(path, _)| path.starts_with(&prefix))
         .map(|(path, _)| path.clone())
         .collect();
     for path in below {
