@@ -44,7 +44,10 @@ pub fn report(opts: &Options) -> anyhow::Result<()> {
     let blobs = layer_blobs(&images, &work)?;
     let sources = sources_of(&images);
 
-    let compressed: u64 = blobs.iter().map(|b| fs::metadata(b).map(|m| m.len())).sum::<Result<_, _>>()?;
+    let compressed: u64 = blobs
+        .iter()
+        .map(|b| fs::metadata(b).map(|m| m.len()))
+        .sum::<Result<_, _>>()?;
     println!(
         "image: {} ({} layers; {:.1} MiB of gzip layer blobs; docker-archive {:.1} MiB)",
         images.name,
@@ -176,7 +179,10 @@ fn sources_of(images: &TestImages) -> Vec<Source> {
         },
         Source {
             name: "registry",
-            reference: format!("registry:{}/{}:{}", images.registry, images.repo, images.tag),
+            reference: format!(
+                "registry:{}/{}:{}",
+                images.registry, images.repo, images.tag
+            ),
             extra: vec!["--insecure-registry".to_string(), images.registry.clone()],
         },
     ]
@@ -249,10 +255,7 @@ fn count(report: &Path) -> anyhow::Result<(usize, usize)> {
     let json: serde_json::Value = serde_json::from_slice(&fs::read(report)?)
         .with_context(|| format!("cannot read the report {}", report.display()))?;
     let len = |value: &serde_json::Value| value.as_array().map_or(0, Vec::len);
-    Ok((
-        len(&json["inventory"]["packages"]),
-        len(&json["findings"]),
-    ))
+    Ok((len(&json["inventory"]["packages"]), len(&json["findings"])))
 }
 
 fn remove_dir(dir: &Path) -> anyhow::Result<()> {
