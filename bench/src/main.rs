@@ -2,13 +2,16 @@
 //!
 //! The scan runs in a child process of its own so that peak memory is the scan's alone.
 
+mod child;
 mod db;
 mod generate;
+mod image;
 mod matching;
 mod measure;
 
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
+use std::ffi::OsString;
 use std::path::PathBuf;
 
 #[derive(Parser)]
@@ -58,8 +61,31 @@ enum Command {
         #[arg(long, default_value_t = 3)]
         runs: usize,
     },
+    /// Container images: cold and warm `scangate image` over the bookworm fixture image from
+    /// docker-archive, oci-dir and the local registry, against `gzip -dc` of its layers.
+    Image {
+        /// The binary measured.
+        #[arg(long, default_value = "target/release/scangate")]
+        scangate: PathBuf,
+        /// The database of the warm scans with matching (built from --osv when missing).
+        #[arg(long, default_value = "bench/data/scangate.db")]
+        db: PathBuf,
+        #[arg(long, default_value = "../shared/osv")]
+        osv: PathBuf,
+        /// Where the cache folders and reports are made.
+        #[arg(long, default_value = "bench/data/image")]
+        work: PathBuf,
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+    },
     #[command(hide = true)]
     ScanOnce { path: PathBuf },
+    /// Internal: runs a program and prints its wall time, CPU time and peak RSS.
+    #[command(hide = true)]
+    TimeChild {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true, required = true)]
+        argv: Vec<OsString>,
+    },
 }
 
 fn main() -> anyhow::Result<()> {
@@ -88,6 +114,20 @@ fn main() -> anyhow::Result<()> {
         }
         Command::Db { osv, db, lookups } => db::report(&osv, &db, lookups),
         Command::Match { db, packages, runs } => matching::report(&db, packages, runs),
+        Command::Image {
+            scangate,
+            db,
+            osv,
+            work,
+            runs,
+        } => image::report(&image::Options {
+            scangate,
+            db,
+            osv,
+            work,
+            runs: runs.max(1),
+        }),
         Command::ScanOnce { path } => measure::scan_once(&path),
+        Command::TimeChild { argv } => child::time_child(&argv),
     }
 }

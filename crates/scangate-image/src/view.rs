@@ -8,6 +8,7 @@ use scangate_types::{FileIssue, IssueLevel, LayerRef};
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::fs;
 use std::io::{self, Read};
+use std::ops::Bound;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -18,6 +19,7 @@ const MAX_LINK_HOPS: usize = 40;
 const MAX_RESOLVE_STEPS: usize = (MAX_LINK_HOPS + 1) * MAX_PATH;
 
 /// The image's final filesystem as the catalogers see it.
+#[derive(Clone)]
 pub struct ImageView {
     layers: Vec<ViewLayer>,
     /// Every path of the final tree -> the position in `layers` of the entry that holds it.
@@ -71,7 +73,13 @@ impl ImageView {
         let mut tree = BTreeMap::new();
         for (pos, layer) in self.layers[..=last].iter().enumerate() {
             apply(&mut tree, pos, &layer.index);
-            if positions.contains(&pos) {
+            if !positions.contains(&pos) {
+                continue;
+            }
+            // The top layer's image is this view: no copy.
+            if pos + 1 == self.layers.len() {
+                visit(pos, self);
+            } else {
                 let then = ImageView {
                     layers: self.layers[..=pos].to_vec(),
                     tree: tree.clone(),
@@ -359,9 +367,12 @@ fn remove_under(tree: &mut BTreeMap<String, usize>, dir: &str) {
         tree.clear();
         return;
     }
-    // '0' follows '/' in byte order: the range holds exactly the paths under `dir/`.
+    // The paths under `dir/` sort together right after it. Called for every file of every
+    // layer, and most have nothing below: one small allocation, none for an empty result.
+    let prefix = child(dir, "");
     let below: Vec<String> = tree
-        .range(child(dir, "")..format!("{dir}0"))
+        .range::<str, _>((Bound::Included(prefix.as_str()), Bound::Unbounded))
+        .take_while(|(path, _)| path.starts_with(&prefix))
         .map(|(path, _)| path.clone())
         .collect();
     for path in below {
