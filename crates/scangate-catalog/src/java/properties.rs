@@ -17,18 +17,17 @@ fn logical_lines(text: &str) -> Vec<String> {
     let mut lines = Vec::new();
     let mut current: Option<String> = None;
     for raw in text.replace("\r\n", "\n").split(['\n', '\r']) {
-        let line = raw.trim_start_matches([' ', '\t', '\x0c']);
-        let line = match current.take() {
-            Some(mut joined) => {
-                joined.push_str(line);
-                joined
-            }
-            None if line.is_empty() || line.starts_with(['#', '!']) => continue,
-            None => line.to_string(),
-        };
-        let trailing = line.chars().rev().take_while(|&c| c == '\\').count();
-        if trailing % 2 == 1 {
-            current = Some(line[..line.len() - 1].to_string());
+        let part = raw.trim_start_matches([' ', '\t', '\x0c']);
+        if current.is_none() && (part.is_empty() || part.starts_with(['#', '!'])) {
+            continue;
+        }
+        // Only this physical line's backslashes count (the joined line may end in more).
+        let continued = part.bytes().rev().take_while(|&b| b == b'\\').count() % 2 == 1;
+        let mut line = current.take().unwrap_or_default();
+        line.push_str(part);
+        if continued {
+            line.pop();
+            current = Some(line);
         } else {
             lines.push(line);
         }
@@ -88,6 +87,40 @@ fn unescape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::parse;
+
+    #[test]
+    fn long_continuations_join_in_linear_time() {
+        let mut text = "key = ".to_string();
+        text.push_str(&"x\\\n    ".repeat(400_000));
+        text.push_str("end\n");
+        let started = std::time::Instant::now();
+        let pairs = parse(text.as_bytes());
+        let elapsed = started.elapsed();
+        assert_eq!(pairs.len(), 1);
+        assert_eq!(pairs[0].0, "key");
+        assert_eq!(pairs[0].1, format!("{}end", "x".repeat(400_000)));
+        assert!(elapsed < std::time::Duration::from_secs(1), "{elapsed:?}");
+    }
+
+    #[test]
+    fn continuations_are_told_by_the_physical_line_s_backslashes() {
+        // Each `\\\` line keeps an escaped backslash and continues; `\\` alone would not.
+        let mut text = "key = ".to_string();
+        text.push_str(&"\\\\\\\n".repeat(200_000));
+        text.push_str("end\\\\\nnext\n");
+        let started = std::time::Instant::now();
+        let pairs = parse(text.as_bytes());
+        let elapsed = started.elapsed();
+        let value = format!("{}end\\", "\\".repeat(200_000));
+        assert_eq!(
+            pairs,
+            [
+                ("key".to_string(), value),
+                ("next".to_string(), String::new())
+            ]
+        );
+        assert!(elapsed < std::time::Duration::from_secs(1), "{elapsed:?}");
+    }
 
     #[test]
     fn the_forms_java_reads() {

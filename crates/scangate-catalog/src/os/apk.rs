@@ -7,6 +7,7 @@
 //! provides (both space-separated, `name`, `name>=1.0`, `so:libc.musl-x86_64.so.1`, `!conflict`).
 //! The file lists (`F`, `R`, `Z`, ...) and other fields are skipped.
 
+use super::dependency_edges;
 use super::release::Distro;
 use crate::{CatalogError, Cataloger, Catalogued, Context, Diagnostic, SourceFile};
 use scangate_types::{Ecosystem, Package, SourcePackage};
@@ -63,19 +64,19 @@ impl Cataloger for ApkInstalled {
                 providers.entry(dependency_name(provided)).or_insert(index);
             }
         }
-        for (index, record) in installed.iter().enumerate() {
-            let targets: Vec<String> = record
-                .list('D')
-                .filter(|dep| !dep.starts_with('!'))
-                .filter_map(|dep| providers.get(dependency_name(dep)).copied())
-                .filter(|&target| target != index)
-                .map(|target| packages[target].purl.clone())
-                .collect();
-            for purl in targets {
-                if !packages[index].depends_on.contains(&purl) {
-                    packages[index].depends_on.push(purl);
-                }
-            }
+        let edges: Vec<Vec<String>> = installed
+            .iter()
+            .enumerate()
+            .map(|(index, record)| {
+                let targets = record
+                    .list('D')
+                    .filter(|dep| !dep.starts_with('!'))
+                    .filter_map(|dep| providers.get(dependency_name(dep)).copied());
+                dependency_edges(&packages, index, targets)
+            })
+            .collect();
+        for (package, edges) in packages.iter_mut().zip(edges) {
+            package.depends_on = edges;
         }
         Ok(Catalogued { packages, warnings })
     }
@@ -168,7 +169,7 @@ fn parse(text: &str) -> (Vec<Record<'_>>, Vec<Diagnostic>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::{issues, package, rows, scan_os_fixture};
+    use crate::testing::{catalog_bytes, issues, package, rows, scan_os_fixture};
 
     #[test]
     fn alpine_3_11_installed_database() {
@@ -294,5 +295,23 @@ mod tests {
         assert_eq!(dependency_name("musl>=1.1.24-r0"), "musl");
         assert_eq!(dependency_name("so:libz.so.1=1.2.11"), "so:libz.so.1");
         assert_eq!(dependency_name("py3-foo~1.2"), "py3-foo");
+    }
+
+    #[test]
+    fn a_long_dependency_list_gives_each_edge_once() {
+        let names: Vec<String> = (0..5000).map(|i| format!("p{i}")).collect();
+        let mut installed = format!(
+            "P:hub\nV:1-r0\nD:{} hub\n",
+            [names.as_slice(), names.as_slice()].concat().join(" ")
+        );
+        for name in &names {
+            installed.push_str(&format!("\nP:{name}\nV:1-r0\np:so:{name}.so\n"));
+        }
+        let catalogued = catalog_bytes(&ApkInstalled, INSTALLED[1], installed.as_bytes()).unwrap();
+        let expected: Vec<String> = names
+            .iter()
+            .map(|name| format!("pkg:apk/alpine/{name}@1-r0"))
+            .collect();
+        assert_eq!(catalogued.packages[0].depends_on, expected);
     }
 }

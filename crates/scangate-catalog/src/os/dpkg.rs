@@ -16,6 +16,7 @@
 //! `usr/share/doc/<package>/copyright` files (DEP-5 `License:` lines) where present.
 
 use super::deb822::{self, Stanza};
+use super::dependency_edges;
 use super::release::Distro;
 use crate::{CatalogError, Cataloger, Catalogued, Context, Diagnostic, SourceFile};
 use scangate_fsview::{file_name, parent};
@@ -74,22 +75,15 @@ impl Cataloger for DpkgStatus {
             .iter()
             .enumerate()
             .map(|(index, entry)| {
-                let mut targets: Vec<usize> = entry
+                let targets = entry
                     .depends
                     .iter()
-                    .filter_map(|alternatives| resolver.resolve(alternatives))
-                    .filter(|&target| target != index)
-                    .collect();
-                targets.dedup();
-                targets.iter().map(|&t| packages[t].purl.clone()).collect()
+                    .filter_map(|alternatives| resolver.resolve(alternatives));
+                dependency_edges(&packages, index, targets)
             })
             .collect();
         for (package, edges) in packages.iter_mut().zip(edges) {
-            for purl in edges {
-                if !package.depends_on.contains(&purl) {
-                    package.depends_on.push(purl);
-                }
-            }
+            package.depends_on = edges;
         }
         Ok(Catalogued { packages, warnings })
     }
@@ -266,7 +260,7 @@ fn licenses(ctx: &Context<'_>, root: &str, package: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::{issues, package, rows, scan_os_fixture};
+    use crate::testing::{catalog_bytes, issues, package, rows, scan_os_fixture};
 
     #[test]
     fn status_files_and_status_d_stanzas_are_found() {
@@ -463,5 +457,25 @@ mod tests {
             ]
         );
         assert_eq!(alternatives(""), Vec::<Vec<&str>>::new());
+    }
+
+    #[test]
+    fn a_long_depends_list_gives_each_edge_once() {
+        let names: Vec<String> = (0..5000).map(|i| format!("p{i}")).collect();
+        let mut status = format!(
+            "Package: hub\nStatus: install ok installed\nVersion: 1\nArchitecture: amd64\nDepends: {}, hub\n",
+            [names.as_slice(), names.as_slice()].concat().join(", ")
+        );
+        for name in &names {
+            status.push_str(&format!(
+                "\nPackage: {name}\nStatus: install ok installed\nVersion: 1\nArchitecture: amd64\n"
+            ));
+        }
+        let catalogued = catalog_bytes(&DpkgStatus, STATUS, status.as_bytes()).unwrap();
+        let expected: Vec<String> = names
+            .iter()
+            .map(|name| format!("pkg:deb/debian/{name}@1?arch=amd64"))
+            .collect();
+        assert_eq!(catalogued.packages[0].depends_on, expected);
     }
 }

@@ -15,8 +15,9 @@
 use crate::{CatalogError, Cataloger, Catalogued, Context, SourceFile};
 use flate2::read::ZlibDecoder;
 use object::{Object, ObjectSection};
-use scangate_types::{Ecosystem, Origin, Package, Relationship, Scope};
+use scangate_types::{Ecosystem, Origin, Package, Relationship, Scope, purl_for};
 use serde::Deserialize;
+use std::collections::HashSet;
 use std::io::Read;
 
 /// The name of the section cargo-auditable writes.
@@ -122,8 +123,22 @@ impl AuditPackage {
 }
 
 impl Audit {
+    /// The purls of `package`'s dependencies from crates.io, each once (a set keeps a long
+    /// list linear).
+    fn edges(&self, package: &AuditPackage) -> Vec<String> {
+        let mut seen = HashSet::new();
+        package
+            .dependencies
+            .iter()
+            .map(|&d| &self.packages[d])
+            .filter(|dep| dep.is_on_crates_io())
+            .map(|dep| purl_for(Ecosystem::Cargo, &dep.name, Some(&dep.version)))
+            .filter(|purl| seen.insert(purl.clone()))
+            .collect()
+    }
+
     fn packages(&self, file: &SourceFile<'_>) -> Vec<Package> {
-        let direct: Vec<usize> = self
+        let direct: HashSet<usize> = self
             .packages
             .iter()
             .filter(|p| p.source == "local")
@@ -154,11 +169,7 @@ impl Audit {
                 .with_relationship(relationship)
                 .with_scope(scope)
                 .with_origin(Origin::Registry);
-                for dep in p.dependencies.iter().map(|&d| &self.packages[d]) {
-                    if dep.is_on_crates_io() {
-                        package.depends_on(&dep.name, Some(&dep.version));
-                    }
-                }
+                package.depends_on = self.edges(p);
                 package
             })
             .collect()
@@ -259,6 +270,45 @@ mod tests {
                 "serde 1.0.200 direct prod bin/app []",
             ]
         );
+    }
+
+    #[test]
+    fn long_dependency_lists_are_deduplicated_in_linear_time() {
+        const CRATES: usize = 20_000;
+        let all: Vec<String> = (2..CRATES + 2).map(|i| i.to_string()).collect();
+        let twice = [all.as_slice(), all.as_slice()].concat().join(",");
+        let mut json = format!(
+            r#"{{"packages":[{{"name":"app","version":"0.1.0","source":"local","dependencies":[1,{twice}],"root":true}},
+            {{"name":"hub","version":"1.0.0","source":"crates.io","dependencies":[{twice}]}}"#
+        );
+        for i in 0..CRATES {
+            json.push_str(&format!(
+                r#",{{"name":"c{i}","version":"1.0.0","source":"crates.io"}}"#
+            ));
+        }
+        json.push_str(r#"],"format":1}"#);
+        let started = std::time::Instant::now();
+        let catalogued = catalog_bytes(
+            &RustAuditable,
+            "bin/app",
+            &elf_with_section(&zlib(json.as_bytes())),
+        )
+        .unwrap();
+        let elapsed = started.elapsed();
+        let hub = &catalogued.packages[0];
+        assert_eq!(hub.name, "hub");
+        let expected: Vec<String> = (0..CRATES)
+            .map(|i| format!("pkg:cargo/c{i}@1.0.0"))
+            .collect();
+        assert_eq!(hub.depends_on, expected);
+        assert_eq!(catalogued.packages.len(), CRATES + 1);
+        assert!(
+            catalogued
+                .packages
+                .iter()
+                .all(|p| p.relationship == Relationship::Direct)
+        );
+        assert!(elapsed < std::time::Duration::from_secs(2), "{elapsed:?}");
     }
 
     #[test]
