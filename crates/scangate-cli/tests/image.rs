@@ -780,15 +780,23 @@ fn warm_cache_gives_the_same_report_and_clean_empties_it() {
     assert_eq!(stable(&uncached.stdout), stable(&cold.stdout));
     assert_eq!(listing(&cache), before);
 
-    let mut layer_entries: Vec<String> = fs::read_dir(cache.join("layers"))
+    // One entry per layer: its diff id, then the variant (what this scan keeps), the same for both.
+    let mut layer_entries: Vec<(String, String)> = fs::read_dir(cache.join("layers"))
         .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .map(|e| {
+            let name = e.unwrap().file_name().into_string().unwrap();
+            let (layer, variant) = name.rsplit_once('-').unwrap();
+            (layer.to_string(), variant.to_string())
+        })
         .collect();
     layer_entries.sort();
-    let mut expected_layers: Vec<String> = layers
+    let variant = layer_entries[0].1.clone();
+    assert_eq!(variant.len(), 16);
+    assert!(variant.bytes().all(|b| b.is_ascii_hexdigit()));
+    let mut expected_layers: Vec<(String, String)> = layers
         .diff_ids
         .iter()
-        .map(|d| format!("{}-v1", d.replace(':', "-")))
+        .map(|d| (d.replace(':', "-"), variant.clone()))
         .collect();
     expected_layers.sort();
     assert_eq!(layer_entries, expected_layers);
