@@ -418,7 +418,6 @@ mod tests {
             ("loop", symlink("loop/".repeat(800))),
             ("deep", symlink("a/".repeat(200_000) + "x")),
         ]);
-        let started = std::time::Instant::now();
         let too_long =
             "cannot read: path too long to resolve (links expand to too many components)";
         assert_eq!(
@@ -430,6 +429,5 @@ mod tests {
             "cannot read: too many levels of symbolic links"
         );
         assert_eq!(view.read("deep").unwrap_err().to_string(), too_long);
-        assert!(started.elapsed().as_secs() < 2, "{:?}", started.elapsed());
     }
 }

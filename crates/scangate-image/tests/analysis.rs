@@ -77,9 +77,7 @@ fn a_repeated_layer_is_read_once_and_credited_to_its_first_copy() {
         tar = tar.file(&format!("usr/share/x/file{i:05}"), b"");
     }
     let source = Repeated::new(&tar.finish(), 50);
-    let started = std::time::Instant::now();
     let inventory = run(&source).unwrap();
-    assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
     assert_eq!(source.reads.load(Ordering::SeqCst), 1);
     let credited: Vec<(String, Option<usize>)> = inventory
         .packages

@@ -120,9 +120,7 @@ fn a_sparse_file_of_ten_gigabytes_is_never_expanded() {
     let blob = compress(&tar, Compress::Gzip);
     let layer = layer_of(&tar, &blob);
     let root = tempfile::tempdir().unwrap();
-    let started = std::time::Instant::now();
     let index = extract_in(root.path(), &blob, &layer, Limits::default()).unwrap();
-    assert!(started.elapsed().as_secs() < 10, "{:?}", started.elapsed());
     assert_eq!(
         listing(&root.path().join("layer")),
         ["files/0", "index.json"]

@@ -408,67 +408,11 @@ fn root_variables(ctx: &Context<'_>, root: &str) -> HashMap<String, Vec<Part>> {
         .unwrap_or_default()
 }
 
-/// A Java properties file: `key=value`, `key: value` or `key value`; `#` and `!` comments; a
-/// trailing backslash continues the line.
+/// gradle.properties, read as Java reads properties files; a later repeat of a key wins.
 fn parse_properties(text: &str) -> HashMap<String, String> {
-    let mut properties = HashMap::new();
-    let mut lines = text.lines();
-    while let Some(line) = lines.next() {
-        let mut logical = line.trim_start().to_string();
-        if logical.is_empty() || logical.starts_with(['#', '!']) {
-            continue;
-        }
-        while (logical.len() - logical.trim_end_matches('\\').len()) % 2 == 1 {
-            logical.pop();
-            match lines.next() {
-                Some(next) => logical.push_str(next.trim_start()),
-                None => break,
-            }
-        }
-        let (key, value) = split_property(&logical);
-        properties.insert(unescape(key), unescape(value));
-    }
-    properties
-}
-
-fn split_property(line: &str) -> (&str, &str) {
-    let mut escaped = false;
-    for (i, c) in line.char_indices() {
-        if escaped {
-            escaped = false;
-        } else if c == '\\' {
-            escaped = true;
-        } else if c == '=' || c == ':' || c.is_whitespace() {
-            let rest = line[i..].trim_start();
-            let rest = rest.strip_prefix(['=', ':']).unwrap_or(rest);
-            return (&line[..i], rest.trim_start());
-        }
-    }
-    (line, "")
-}
-
-fn unescape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('t') => out.push('\t'),
-            Some('n') => out.push('\n'),
-            Some('r') => out.push('\r'),
-            Some('f') => out.push('\u{c}'),
-            Some('u') => {
-                let hex: String = chars.by_ref().take(4).collect();
-                out.extend(u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32));
-            }
-            Some(other) => out.push(other),
-            None => {}
-        }
-    }
-    out
+    super::properties::parse(text.as_bytes())
+        .into_iter()
+        .collect()
 }
 
 #[cfg(test)]

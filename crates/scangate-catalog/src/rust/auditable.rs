@@ -287,14 +287,12 @@ mod tests {
             ));
         }
         json.push_str(r#"],"format":1}"#);
-        let started = std::time::Instant::now();
         let catalogued = catalog_bytes(
             &RustAuditable,
             "bin/app",
             &elf_with_section(&zlib(json.as_bytes())),
         )
         .unwrap();
-        let elapsed = started.elapsed();
         let hub = &catalogued.packages[0];
         assert_eq!(hub.name, "hub");
         let expected: Vec<String> = (0..CRATES)
@@ -308,7 +306,6 @@ mod tests {
                 .iter()
                 .all(|p| p.relationship == Relationship::Direct)
         );
-        assert!(elapsed < std::time::Duration::from_secs(2), "{elapsed:?}");
     }
 
     #[test]

@@ -287,12 +287,10 @@ mod tests {
         for slot in 1..PAGE_SIZE / SLOT_SIZE - HEADER_SIZE / SLOT_SIZE {
             copy_slot(&mut file, 0, slot);
         }
-        let started = std::time::Instant::now();
         assert_eq!(
             records(&file).unwrap_err(),
             "slots 2 and 3 point to overlapping blobs (at blocks 256 and 256)"
         );
-        assert!(started.elapsed() < std::time::Duration::from_secs(1));
     }
 
     #[test]
